@@ -1,0 +1,25 @@
+// gather_rows: assembles a batch from the dataset held on the GPU:
+// out[r, :] = src[indices[step.start + r], :] for r < rows (a shuffled minibatch when indices is a
+// permutation). step.start comes from a per-step uniform slot (dynamic offset), so every step of an
+// epoch is recorded once, with no buffer written between steps.
+// Bindings: params {rows, cols}; step {start, slot}; indices: [≥ start + rows] u32;
+//           src: [dataset rows, cols]; out: [rows, cols], written.
+// Dispatch: up to 4096 workgroups of 256, grid-stride over rows·cols.
+struct Params { rows: u32, cols: u32 }
+struct Step { start: u32, slot: u32 }
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<uniform> step: Step;
+@group(0) @binding(2) var<storage, read> indices: array<u32>;
+@group(0) @binding(3) var<storage, read> src: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let total = params.rows * params.cols;
+  for (var i = gid.x; i < total; i += nwg.x * 256u) {
+    let r = i / params.cols;
+    let c = i % params.cols;
+    out[i] = src[indices[step.start + r] * params.cols + c];
+  }
+}

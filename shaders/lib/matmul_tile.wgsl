@@ -1,0 +1,62 @@
+// Library (no entry point): the tiled matrix product shared by the matmul-based kernels.
+// matmulBlock returns this invocation's 4×4 block of C = op(A)·op(B) for C [M, N], op(A) [M, K],
+// op(B) [K, N]. A workgroup of 16×16 invocations computes a 64×64 tile of C, staging 64×16 slices of
+// op(A) and 16×64 slices of op(B) in workgroup memory. Out-of-range elements load as 0, so any
+// M, N, K works (1, 7, 33, ...); the caller stores only rows < M and columns < N.
+// The including kernel defines loadA(i) and loadB(i): element i of A and B as stored.
+//   TRANS_A = false: A stored [M, K];  true: A stored [K, M] (op(A) = Aᵀ)
+//   TRANS_B = false: B stored [K, N];  true: B stored [N, K] (op(B) = Bᵀ)
+// Invocation (x, y) of workgroup (wx, wy) owns rows wy·64 + y·4 + r and columns wx·64 + x·4 + c.
+override TRANS_A: bool = false;
+override TRANS_B: bool = false;
+
+const MM_TILE: u32 = 64u;
+const MM_DEPTH: u32 = 16u;
+const MM_THREADS: u32 = 256u;
+
+var<workgroup> mmTileA: array<f32, 1024>; // [MM_DEPTH][MM_TILE], element (k, m)
+var<workgroup> mmTileB: array<f32, 1024>; // [MM_DEPTH][MM_TILE], element (k, n)
+
+fn mmElementA(row: u32, k: u32, M: u32, K: u32) -> f32 {
+  if (row >= M || k >= K) { return 0.0; }
+  if (TRANS_A) { return loadA(k * M + row); }
+  return loadA(row * K + k);
+}
+
+fn mmElementB(k: u32, col: u32, K: u32, N: u32) -> f32 {
+  if (k >= K || col >= N) { return 0.0; }
+  if (TRANS_B) { return loadB(col * K + k); }
+  return loadB(k * N + col);
+}
+
+fn matmulBlock(wg: vec2u, local: vec2u, M: u32, N: u32, K: u32) -> array<vec4f, 4> {
+  let rowBase = wg.y * MM_TILE;
+  let colBase = wg.x * MM_TILE;
+  let flat = local.y * 16u + local.x;
+  var acc: array<vec4f, 4>;
+  for (var k0 = 0u; k0 < K; k0 += MM_DEPTH) {
+    for (var t = 0u; t < 4u; t++) {
+      let i = flat + t * MM_THREADS;
+      // Neighbouring invocations read neighbouring addresses of the matrix as stored.
+      var m = i / MM_DEPTH;
+      var ka = i % MM_DEPTH;
+      if (TRANS_A) { m = i % MM_TILE; ka = i / MM_TILE; }
+      mmTileA[ka * MM_TILE + m] = mmElementA(rowBase + m, k0 + ka, M, K);
+      var n = i % MM_TILE;
+      var kb = i / MM_TILE;
+      if (TRANS_B) { n = i / MM_DEPTH; kb = i % MM_DEPTH; }
+      mmTileB[kb * MM_TILE + n] = mmElementB(k0 + kb, colBase + n, K, N);
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < MM_DEPTH; kk++) {
+      let bOff = kk * MM_TILE + local.x * 4u;
+      let bv = vec4f(mmTileB[bOff], mmTileB[bOff + 1u], mmTileB[bOff + 2u], mmTileB[bOff + 3u]);
+      let aOff = kk * MM_TILE + local.y * 4u;
+      for (var r = 0u; r < 4u; r++) {
+        acc[r] += mmTileA[aOff + r] * bv;
+      }
+    }
+    workgroupBarrier();
+  }
+  return acc;
+}

@@ -1,0 +1,18 @@
+import type { FloatArray } from '../types';
+import { checkLength } from './check';
+
+/**
+ * Bias gradient: db[j] = Σ_r dy[r,j] over rows r < rows, for dy stored [rows,n]. Overwrites db.
+ * No normalisation here: dy (δ) already carries the loss's 1/B or 1/(B·n) factor.
+ */
+export function biasGrad(db: FloatArray, dy: FloatArray, rows: number, n: number): void {
+  checkLength('biasGrad db', db, n);
+  checkLength('biasGrad dy', dy, rows * n);
+  for (let j = 0; j < n; j++) {
+    let sum = 0;
+    for (let r = 0; r < rows; r++) {
+      sum += dy[r * n + j];
+    }
+    db[j] = sum;
+  }
+}

@@ -1,0 +1,26 @@
+import type { FloatArray } from '../types';
+import { checkLength } from './check';
+
+/**
+ * Momentum in the slides' form, in place, for i < count:
+ *   m[i] := beta · m[i] − lr · g[i]
+ *   w[i] := w[i] + m[i]
+ * m (the velocity) starts at zero and is owned by the optimizer between steps.
+ */
+export function momentumUpdate(
+  w: FloatArray,
+  m: FloatArray,
+  g: FloatArray,
+  count: number,
+  lr: number,
+  beta: number,
+): void {
+  checkLength('momentumUpdate w', w, count);
+  checkLength('momentumUpdate m', m, count);
+  checkLength('momentumUpdate g', g, count);
+  for (let i = 0; i < count; i++) {
+    const velocity = beta * m[i] - lr * g[i];
+    m[i] = velocity;
+    w[i] = w[i] + velocity;
+  }
+}

@@ -1,0 +1,19 @@
+import type { FloatArray } from '../types';
+import { checkLength } from './check';
+
+/**
+ * Row-wise softmax: p[r,j] = exp(u[r,j] − max_j' u[r,j']) / Σ_j'' exp(u[r,j''] − max_j' u[r,j'])
+ * for u, p stored [rows,cols]. Subtracting the row max keeps exp from overflowing. Overwrites p.
+ */
+export function softmaxForward(p: FloatArray, u: FloatArray, rows: number, cols: number): void {
+  checkLength('softmaxForward p', p, rows * cols);
+  checkLength('softmaxForward u', u, rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    let max = -Infinity;
+    for (let j = 0; j < cols; j++) max = Math.max(max, u[base + j]);
+    let sum = 0;
+    for (let j = 0; j < cols; j++) sum += Math.exp(u[base + j] - max);
+    for (let j = 0; j < cols; j++) p[base + j] = Math.exp(u[base + j] - max) / sum;
+  }
+}
