@@ -1,0 +1,204 @@
+import { DeviceLostError, GPUValidationError, WebGPUUnavailableError } from '../errors';
+import { BufferUsage } from './flags';
+
+export interface ContextOptions {
+  /** A GPU object: `navigator.gpu` in a browser (the default), `create([])` from `webgpu` in Node. */
+  gpu?: GPU;
+  /** Use this device instead of requesting one (the caller keeps ownership of it). */
+  device?: GPUDevice;
+  powerPreference?: GPUPowerPreference;
+}
+
+/** What the adapter says about itself, for showing the user which GPU trains. */
+export interface AdapterDescription {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** True for software adapters (SwiftShader, WARP): correct but slow. */
+  isFallbackAdapter: boolean;
+}
+
+export interface GpuStats {
+  buffers: number;
+  bytes: number;
+}
+
+const NO_WEBGPU_HELP =
+  'In a browser, use a WebGPU-capable one (Chrome/Edge 113+, or Chromium with --enable-unsafe-webgpu; ' +
+  'Firefox 141+ on Windows; Safari 26+) on a page served over https or localhost. In Node, install the ' +
+  "`webgpu` package and pass its GPU: `import { create } from 'webgpu'; createContext({ gpu: create([]) })`.";
+
+/**
+ * One WebGPU device and everything the library creates on it: tracked buffers (for stats() and
+ * leak checks), cached bind group layouts and pipelines, and the device's errors and loss.
+ */
+export class GpuContext {
+  readonly device: GPUDevice;
+  readonly adapter: AdapterDescription;
+  private readonly buffers = new Map<GPUBuffer, number>();
+  private readonly cache = new Map<string, unknown>();
+  private uncaptured: string[] = [];
+  private lostInfo: { reason: string; message: string } | null = null;
+  /**
+   * Held so it is not garbage-collected: Dawn in Node tears its instance down when the GPU object is
+   * collected, and a device still in use then crashes the process (a pthread mutex assertion).
+   */
+  private readonly gpu: GPU | undefined;
+
+  private constructor(device: GPUDevice, adapter: AdapterDescription, gpu?: GPU) {
+    this.device = device;
+    this.adapter = adapter;
+    this.gpu = gpu;
+    device.addEventListener?.('uncapturederror', (event: Event) => {
+      const error = (event as GPUUncapturedErrorEvent).error;
+      this.uncaptured.push(error?.message ?? String(error));
+    });
+    device.lost.then((info) => {
+      this.lostInfo = { reason: info.reason, message: info.message };
+    });
+  }
+
+  static async create(options: ContextOptions = {}): Promise<GpuContext> {
+    if (options.device) {
+      return new GpuContext(options.device, describeAdapter(undefined, options.device));
+    }
+    const gpu = options.gpu ?? (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+    if (!gpu) throw new WebGPUUnavailableError(`WebGPU is not available here. ${NO_WEBGPU_HELP}`);
+    const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference });
+    if (!adapter) {
+      throw new WebGPUUnavailableError(
+        `WebGPU is present but no GPU adapter was found (blocklisted GPU or missing driver). ${NO_WEBGPU_HELP}`,
+      );
+    }
+    // Ask for the adapter's own buffer limits: the defaults (128 MiB bindings) cap model size.
+    const device = await adapter.requestDevice({
+      requiredLimits: {
+        maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+        maxBufferSize: adapter.limits.maxBufferSize,
+      },
+    });
+    return new GpuContext(device, describeAdapter(adapter, device), gpu);
+  }
+
+  /** Throws DeviceLostError if the device is gone, GPUValidationError if errors went uncaptured. */
+  assertHealthy(): void {
+    if (this.lostInfo) {
+      throw new DeviceLostError(
+        `the GPU device was lost (${this.lostInfo.reason || 'unknown reason'}: ${this.lostInfo.message}). ` +
+          'Create a new context and model; weights read before the loss are still valid.',
+        this.lostInfo.reason,
+      );
+    }
+    if (this.uncaptured.length) {
+      const messages = this.uncaptured.splice(0);
+      throw new GPUValidationError(`WebGPU reported: ${messages.join(' | ')}`);
+    }
+  }
+
+  get isLost(): boolean {
+    return this.lostInfo !== null;
+  }
+
+  createBuffer(label: string, size: number, usage: number): GPUBuffer {
+    const bytes = Math.max(16, Math.ceil(size / 16) * 16);
+    const limit = this.device.limits.maxBufferSize;
+    if (bytes > limit) {
+      throw new GPUValidationError(
+        `buffer ${label} needs ${bytes} bytes, more than this device's maxBufferSize (${limit}); use a smaller model or batch`,
+      );
+    }
+    const buffer = this.device.createBuffer({ label, size: bytes, usage });
+    this.buffers.set(buffer, bytes);
+    return buffer;
+  }
+
+  /** A storage buffer holding `data`, uploaded once. */
+  createStorage(label: string, data: Float32Array | Uint32Array, extraUsage = 0): GPUBuffer {
+    const buffer = this.createBuffer(label, data.byteLength, BufferUsage.STORAGE | BufferUsage.COPY_DST | extraUsage);
+    this.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+    return buffer;
+  }
+
+  destroyBuffer(buffer: GPUBuffer): void {
+    if (this.buffers.delete(buffer)) buffer.destroy();
+  }
+
+  stats(): GpuStats {
+    let bytes = 0;
+    for (const size of this.buffers.values()) bytes += size;
+    return { buffers: this.buffers.size, bytes };
+  }
+
+  /** Memoises device objects (layouts, pipelines) by a key that names everything they depend on. */
+  cached<T>(key: string, make: () => T): T {
+    if (!this.cache.has(key)) this.cache.set(key, make());
+    return this.cache.get(key) as T;
+  }
+
+  /** Copies a buffer range to the CPU without blocking the queue (a staging buffer per call). */
+  async read(source: GPUBuffer, offset: number, byteLength: number): Promise<Float32Array> {
+    const size = Math.ceil(byteLength / 4) * 4;
+    const staging = this.createBuffer('readback', size, BufferUsage.MAP_READ | BufferUsage.COPY_DST);
+    try {
+      const encoder = this.device.createCommandEncoder();
+      encoder.copyBufferToBuffer(source, offset, staging, 0, size);
+      this.device.queue.submit([encoder.finish()]);
+      await this.mapRead(staging);
+      const out = new Float32Array(staging.getMappedRange(0, size).slice(0));
+      staging.unmap();
+      return out.subarray(0, byteLength / 4);
+    } finally {
+      this.destroyBuffer(staging);
+    }
+  }
+
+  /** mapAsync for reading, turning a device loss into DeviceLostError. */
+  async mapRead(buffer: GPUBuffer, offset?: number, size?: number): Promise<void> {
+    try {
+      await buffer.mapAsync(1 /* GPUMapMode.READ */, offset, size);
+    } catch (error) {
+      this.assertHealthy();
+      throw error;
+    }
+  }
+
+  /** Runs `work` inside validation and out-of-memory error scopes; throws if either caught one. */
+  async checked<T>(what: string, work: () => T | Promise<T>): Promise<T> {
+    this.assertHealthy();
+    this.device.pushErrorScope('out-of-memory');
+    this.device.pushErrorScope('validation');
+    let result: T;
+    try {
+      result = await work();
+    } finally {
+      const validation = await this.device.popErrorScope();
+      const memory = await this.device.popErrorScope();
+      const error = validation ?? memory;
+      if (error) throw new GPUValidationError(`${what}: WebGPU reported: ${error.message}`);
+    }
+    this.assertHealthy();
+    return result;
+  }
+
+  /** Frees every buffer this context created; destroys the device unless it was handed in. */
+  destroyAll(): void {
+    for (const buffer of this.buffers.keys()) buffer.destroy();
+    this.buffers.clear();
+  }
+}
+
+function describeAdapter(adapter: GPUAdapter | undefined, device: GPUDevice): AdapterDescription {
+  const info = (adapter?.info ?? (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo) as
+    | (GPUAdapterInfo & { isFallbackAdapter?: boolean })
+    | undefined;
+  return {
+    vendor: info?.vendor ?? '',
+    architecture: info?.architecture ?? '',
+    device: info?.device ?? '',
+    description: info?.description ?? '',
+    isFallbackAdapter: Boolean(
+      info?.isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter,
+    ),
+  };
+}

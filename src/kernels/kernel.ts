@@ -1,0 +1,134 @@
+import { ShapeError } from '../errors';
+import type { GpuContext } from '../gpu/context';
+import { BufferUsage, ShaderStage } from '../gpu/flags';
+import { packUniform, reflectShader, type BindingInfo, type ShaderLayout } from './reflect';
+import { kernelSource, type KernelName } from './sources';
+
+/** A buffer, or a range of one (a layer's weights inside the model's parameter buffer). */
+export type Resource = GPUBuffer | { buffer: GPUBuffer; offset?: number; size?: number };
+
+/**
+ * Uniform bindings named `step` carry per-step values (batch start, loss slot): one 256-byte slot
+ * per step in one buffer, chosen with a dynamic offset when the step is recorded.
+ */
+export const STEP_BINDING = 'step';
+export const STEP_STRIDE = 256;
+
+export interface KernelInfo {
+  name: KernelName;
+  code: string;
+  layout: ShaderLayout;
+}
+
+const infos = new Map<KernelName, KernelInfo>();
+
+/** A kernel's WGSL and the layout reflected from it (computed once per process). */
+export function kernelInfo(name: KernelName): KernelInfo {
+  let info = infos.get(name);
+  if (!info) {
+    const code = kernelSource(name);
+    info = { name, code, layout: reflectShader(name, code) };
+    infos.set(name, info);
+  }
+  return info;
+}
+
+function binding(info: KernelInfo, name: string): BindingInfo {
+  const found = info.layout.bindings.find((b) => b.name === name);
+  if (!found) throw new ShapeError(`kernel ${info.name} has no binding named ${name}`);
+  return found;
+}
+
+function bindGroupLayout(ctx: GpuContext, info: KernelInfo): GPUBindGroupLayout {
+  return ctx.cached(`layout:${info.name}`, () =>
+    ctx.device.createBindGroupLayout({
+      label: info.name,
+      entries: info.layout.bindings.map((b) => ({
+        binding: b.binding,
+        visibility: ShaderStage.COMPUTE,
+        buffer: { type: b.kind, hasDynamicOffset: b.name === STEP_BINDING },
+      })),
+    }),
+  );
+}
+
+export type Constants = Record<string, number | boolean>;
+
+/** The compiled pipeline for a kernel and override constants; compiled once per context. */
+export function pipeline(ctx: GpuContext, name: KernelName, constants: Constants = {}): Promise<GPUComputePipeline> {
+  const info = kernelInfo(name);
+  const unknown = Object.keys(constants).filter((c) => !info.layout.overrides.includes(c));
+  if (unknown.length) throw new ShapeError(`kernel ${name} has no override constant ${unknown.join(', ')}`);
+  const values: Record<string, number> = {};
+  for (const [k, v] of Object.entries(constants)) values[k] = typeof v === 'boolean' ? Number(v) : v;
+  const key = `pipeline:${name}:${JSON.stringify(values)}`;
+  return ctx.cached(key, () => {
+    const module = ctx.cached(`module:${name}`, () => ctx.device.createShaderModule({ label: name, code: info.code }));
+    return ctx.device.createComputePipelineAsync({
+      label: name,
+      layout: ctx.device.createPipelineLayout({ bindGroupLayouts: [bindGroupLayout(ctx, info)] }),
+      compute: { module, entryPoint: 'main', constants: values },
+    });
+  });
+}
+
+/** A uniform buffer holding one struct of a kernel, packed at the offsets its WGSL declares. */
+export function createUniform(ctx: GpuContext, name: KernelName, bindingName: string, values: Record<string, number>): GPUBuffer {
+  const info = kernelInfo(name);
+  const bytes = packUniform(name, binding(info, bindingName), values);
+  const buffer = ctx.createBuffer(`${name}.${bindingName}`, bytes.byteLength, BufferUsage.UNIFORM | BufferUsage.COPY_DST);
+  ctx.device.queue.writeBuffer(buffer, 0, bytes);
+  return buffer;
+}
+
+/** Bytes of one step slot's struct, for filling a step buffer (see STEP_BINDING). */
+export function packStep(name: KernelName, values: Record<string, number>): ArrayBuffer {
+  const info = kernelInfo(name);
+  return packUniform(name, binding(info, STEP_BINDING), values);
+}
+
+/** A bind group for a kernel; every binding its WGSL declares must be given, by name. */
+export function createBindGroup(ctx: GpuContext, name: KernelName, resources: Record<string, Resource>): GPUBindGroup {
+  const info = kernelInfo(name);
+  const declared = info.layout.bindings.map((b) => b.name);
+  const missing = declared.filter((d) => !(d in resources));
+  const extra = Object.keys(resources).filter((r) => !declared.includes(r));
+  if (missing.length || extra.length) {
+    throw new ShapeError(
+      `kernel ${name}: bindings ${declared.join(', ')} expected; missing ${missing.join(', ') || 'none'}, unknown ${extra.join(', ') || 'none'}`,
+    );
+  }
+  return ctx.device.createBindGroup({
+    label: name,
+    layout: bindGroupLayout(ctx, info),
+    entries: info.layout.bindings.map((b) => {
+      const r = resources[b.name];
+      const view: { buffer: GPUBuffer; offset?: number; size?: number } = 'buffer' in r ? r : { buffer: r };
+      const size = b.name === STEP_BINDING ? Math.ceil(b.size / 16) * 16 : view.size;
+      return { binding: b.binding, resource: { buffer: view.buffer, offset: view.offset ?? 0, size } };
+    }),
+  });
+}
+
+/** One recorded kernel launch: a pipeline, its bind group and its workgroup counts. */
+export interface Dispatch {
+  pipeline: GPUComputePipeline;
+  bindGroup: GPUBindGroup;
+  workgroups: [number, number, number];
+  /** True when the bind group has a step binding that takes the step's dynamic offset. */
+  perStep: boolean;
+}
+
+export function hasStepBinding(name: KernelName): boolean {
+  return kernelInfo(name).layout.bindings.some((b) => b.name === STEP_BINDING);
+}
+
+/** Records dispatches into a compute pass; `stepSlot` picks the step binding's slot. */
+export function encode(pass: GPUComputePassEncoder, dispatches: Dispatch[], stepSlot = 0): void {
+  for (const d of dispatches) {
+    pass.setPipeline(d.pipeline);
+    if (d.perStep) pass.setBindGroup(0, d.bindGroup, [stepSlot * STEP_STRIDE]);
+    else pass.setBindGroup(0, d.bindGroup);
+    pass.dispatchWorkgroups(...d.workgroups);
+  }
+}

@@ -1,0 +1,19 @@
+// How many workgroups each kernel needs for given sizes (its shader header states the same rule).
+
+/** Matrix kernels: a 64×64 output tile per workgroup. */
+export function matmulWorkgroups(rows: number, cols: number): [number, number, number] {
+  return [Math.ceil(cols / 64), Math.ceil(rows / 64), 1];
+}
+
+/** Grid-stride element-wise kernels: 256 invocations per workgroup, at most 4096 workgroups. */
+export function elementwiseWorkgroups(count: number): [number, number, number] {
+  return [Math.max(1, Math.min(4096, Math.ceil(count / 256))), 1, 1];
+}
+
+/** One invocation per item (row or column), 64 per workgroup. */
+export function perItemWorkgroups(items: number): [number, number, number] {
+  return [Math.max(1, Math.ceil(items / 64)), 1, 1];
+}
+
+/** Kernels that reduce inside a single workgroup (the losses). */
+export const SINGLE_WORKGROUP: [number, number, number] = [1, 1, 1];
