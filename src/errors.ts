@@ -34,3 +34,6 @@ export class DeviceLostError extends WebGPUTrainError {
 
 /** The model was used after dispose(). */
 export class DisposedError extends WebGPUTrainError {}
+
+/** The training loss became NaN or infinite: the learning rate is too high or the data is badly scaled. */
+export class TrainingDivergedError extends WebGPUTrainError {}

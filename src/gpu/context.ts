@@ -116,8 +116,14 @@ export class GpuContext {
   /** A storage buffer holding `data`, uploaded once. */
   createStorage(label: string, data: Float32Array | Uint32Array, extraUsage = 0): GPUBuffer {
     const buffer = this.createBuffer(label, data.byteLength, BufferUsage.STORAGE | BufferUsage.COPY_DST | extraUsage);
-    this.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+    this.write(buffer, 0, data);
     return buffer;
+  }
+
+  /** Queues a write of `data` into `buffer` at a byte offset (ordered with submits, no stall). */
+  write(buffer: GPUBuffer, offset: number, data: Float32Array | Uint32Array | Uint8Array | ArrayBuffer): void {
+    if (data instanceof ArrayBuffer) this.device.queue.writeBuffer(buffer, offset, data);
+    else this.device.queue.writeBuffer(buffer, offset, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
   }
 
   destroyBuffer(buffer: GPUBuffer): void {

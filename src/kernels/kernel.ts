@@ -74,17 +74,15 @@ export function pipeline(ctx: GpuContext, name: KernelName, constants: Constants
 
 /** A uniform buffer holding one struct of a kernel, packed at the offsets its WGSL declares. */
 export function createUniform(ctx: GpuContext, name: KernelName, bindingName: string, values: Record<string, number>): GPUBuffer {
-  const info = kernelInfo(name);
-  const bytes = packUniform(name, binding(info, bindingName), values);
+  const bytes = packStruct(name, bindingName, values);
   const buffer = ctx.createBuffer(`${name}.${bindingName}`, bytes.byteLength, BufferUsage.UNIFORM | BufferUsage.COPY_DST);
   ctx.device.queue.writeBuffer(buffer, 0, bytes);
   return buffer;
 }
 
-/** Bytes of one step slot's struct, for filling a step buffer (see STEP_BINDING). */
-export function packStep(name: KernelName, values: Record<string, number>): ArrayBuffer {
-  const info = kernelInfo(name);
-  return packUniform(name, binding(info, STEP_BINDING), values);
+/** Bytes of one uniform struct of a kernel (to rewrite a uniform buffer or fill a step slot). */
+export function packStruct(name: KernelName, bindingName: string, values: Record<string, number>): ArrayBuffer {
+  return packUniform(name, binding(kernelInfo(name), bindingName), values);
 }
 
 /** A bind group for a kernel; every binding its WGSL declares must be given, by name. */

@@ -1,0 +1,321 @@
+import { ConfigError, DataError, DisposedError, ShapeError, TrainingDivergedError } from '../errors';
+import { GpuContext } from '../gpu/context';
+import { CpuEngine } from '../train/cpu_engine';
+import { toMatrix, toTargets, type Matrix, type Targets } from '../train/data';
+import type { Dataset, Engine, GradientResult } from '../train/engine';
+import { GpuEngine } from '../train/gpu_engine';
+import { OPTIMIZERS, type OptimizerName } from '../types';
+import { netConfig, outputSize, type LayerSpec, type NetConfig } from './config';
+import { initialParams } from './init';
+import { paramLayout, type ParamLayout } from './layout';
+import { Rng } from './rng';
+
+export interface ModelOptions {
+  inputSize: number;
+  layers: LayerSpec[];
+  /** Default: 'crossEntropy' for a softmax output layer, else 'mse'. */
+  loss?: NetConfig['loss'];
+  /** Default 'normal' (N(0,1), the notes' default); 'he' for relu nets, 'xavier' for tanh/sigmoid. */
+  init?: NetConfig['init'];
+  seed?: number;
+  /** A GpuContext (see createContext), 'gpu' for navigator.gpu, or 'cpu' for the reference backend. */
+  backend?: GpuContext | 'gpu' | 'cpu';
+}
+
+export interface Progress {
+  epoch: number;
+  epochs: number;
+  /** Steps finished in this epoch, and how many it has. */
+  step: number;
+  steps: number;
+  /** Mean batch loss over the steps finished in this epoch. */
+  loss: number;
+  samplesPerSecond: number;
+  /** True once per epoch, when its last step is done. */
+  epochDone: boolean;
+}
+
+export interface FitOptions {
+  epochs?: number;
+  /** Samples per step (default 32); 'full' (or the dataset size) is full-batch gradient descent. */
+  batchSize?: number | 'full';
+  /** Reshuffle the samples every epoch with the model's seeded RNG (default true). */
+  shuffle?: boolean;
+  optimizer?: OptimizerName;
+  learningRate?: number;
+  /** β of momentum (default 0.9). */
+  momentum?: number;
+  /** Called as loss values arrive (every 16 steps and at each epoch's end); never stalls the GPU. */
+  onProgress?: (p: Progress) => void;
+}
+
+export interface History {
+  /** Mean training loss of each epoch. */
+  loss: number[];
+}
+
+export interface LayerTensors {
+  /** W [units, inputs of the layer], row-major. */
+  weight: Float32Array;
+  bias: Float32Array;
+}
+
+export interface Gradients {
+  loss: number | null;
+  layers: LayerTensors[];
+  /** ∂ℓ/∂X [rows, inputSize]. */
+  input: Float32Array;
+  /** The network's output for the batch [rows, outputs]. */
+  output: Float32Array;
+}
+
+/**
+ * A multilayer perceptron trained by backpropagation, on the GPU (WebGPU) or on the CPU reference
+ * backend, with the same API and, from the same seed, the same numbers up to float32 rounding.
+ */
+export class Sequential {
+  readonly config: NetConfig;
+  readonly layout: ParamLayout;
+  private engine: Engine | null;
+  private readonly rng: Rng;
+  /** Calls run one after another: they share the model's buffers. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private trainData: { x: unknown; y: unknown; data: Dataset } | null = null;
+
+  private constructor(config: NetConfig, layout: ParamLayout, rng: Rng, engine: Engine) {
+    this.config = config;
+    this.layout = layout;
+    this.rng = rng;
+    this.engine = engine;
+  }
+
+  static async create(options: ModelOptions): Promise<Sequential> {
+    const config = netConfig(options);
+    const layout = paramLayout(config.inputSize, config.layers.map((l) => l.units));
+    const rng = new Rng(config.seed);
+    const initial = initialParams(layout, config.init, rng);
+    const backend = options.backend ?? 'gpu';
+    let engine: Engine;
+    if (backend === 'cpu') {
+      engine = new CpuEngine(config, layout, initial);
+    } else {
+      const ctx = backend === 'gpu' ? await GpuContext.create() : backend;
+      if (!(ctx instanceof GpuContext)) throw new ConfigError("backend must be 'cpu', 'gpu' or a GpuContext from createContext()");
+      engine = await GpuEngine.create(ctx, config, layout, initial);
+    }
+    return new Sequential(config, layout, rng, engine);
+  }
+
+  get backend(): 'gpu' | 'cpu' {
+    return this.live().kind;
+  }
+
+  private live(): Engine {
+    if (!this.engine) throw new DisposedError('this model was disposed; create a new one');
+    return this.engine;
+  }
+
+  private run<T>(work: (engine: Engine) => Promise<T>): Promise<T> {
+    const result = this.queue.then(() => work(this.live()));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private matrix(x: Matrix): { values: Float32Array; rows: number } {
+    return toMatrix('x', x, this.config.inputSize);
+  }
+
+  async fit(x: Matrix, y: Targets, options: FitOptions = {}): Promise<History> {
+    const engine = this.live();
+    const epochs = options.epochs ?? 1;
+    if (!Number.isInteger(epochs) || epochs < 1) throw new ConfigError(`epochs must be a whole number ≥ 1, got ${epochs}`);
+    const optimizer = options.optimizer ?? 'sgd';
+    if (!OPTIMIZERS.includes(optimizer)) throw new ConfigError(`optimizer must be one of ${OPTIMIZERS.join(', ')}; got ${JSON.stringify(optimizer)}`);
+    const learningRate = options.learningRate ?? 0.01;
+    if (typeof learningRate !== 'number' || !(learningRate > 0) || !Number.isFinite(learningRate)) {
+      throw new ConfigError(`learningRate must be a positive finite number, got ${learningRate}`);
+    }
+    const momentum = options.momentum ?? 0.9;
+    if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1)) throw new ConfigError(`momentum must be in [0, 1), got ${momentum}`);
+    const data = this.trainingSet(engine, x, y);
+    const batchSize = options.batchSize === 'full' || options.batchSize === undefined ? (options.batchSize === 'full' ? data.rows : 32) : options.batchSize;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError(`batchSize must be a whole number ≥ 1 or 'full', got ${batchSize}`);
+    if (batchSize > data.rows) {
+      throw new DataError(`batchSize ${batchSize} is larger than the dataset (${data.rows} samples); use batchSize: 'full' for full-batch descent`);
+    }
+    const shuffle = options.shuffle ?? true;
+    const steps = Math.ceil(data.rows / batchSize);
+    return this.run(async (e) => {
+      const history: History = { loss: [] };
+      for (let epoch = 1; epoch <= epochs; epoch++) {
+        const order = shuffle ? this.rng.permutation(data.rows) : new Uint32Array(data.rows).map((_, i) => i);
+        const started = performance.now();
+        let done = 0;
+        let weighted = 0;
+        const rowsOf = (s: number) => Math.min(batchSize, data.rows - s * batchSize);
+        const losses = await e.trainEpoch(data, order, batchSize, { kind: optimizer, learningRate, momentum }, (first, values) => {
+          values.forEach((l, i) => (weighted += l * rowsOf(first + i)));
+          done = first + values.length;
+          const seen = Math.min(data.rows, done * batchSize);
+          options.onProgress?.({
+            epoch,
+            epochs,
+            step: done,
+            steps,
+            loss: weighted / seen,
+            samplesPerSecond: seen / Math.max(1e-3, (performance.now() - started) / 1000),
+            epochDone: false,
+          });
+        });
+        let epochLoss = 0;
+        losses.forEach((l, s) => (epochLoss += (l * rowsOf(s)) / data.rows));
+        if (!Number.isFinite(epochLoss)) {
+          const bad = losses.findIndex((l) => !Number.isFinite(l));
+          throw new TrainingDivergedError(
+            `the training loss became ${losses[bad]} at epoch ${epoch}, step ${bad + 1}: lower the learning rate (now ${learningRate}) or rescale the inputs`,
+          );
+        }
+        history.loss.push(epochLoss);
+        options.onProgress?.({
+          epoch,
+          epochs,
+          step: steps,
+          steps,
+          loss: epochLoss,
+          samplesPerSecond: data.rows / Math.max(1e-3, (performance.now() - started) / 1000),
+          epochDone: true,
+        });
+      }
+      return history;
+    });
+  }
+
+  /** The dataset handed to the backend; the same arrays again reuse the upload. */
+  private trainingSet(engine: Engine, x: Matrix, y: Targets): Dataset {
+    if (this.trainData && this.trainData.x === x && this.trainData.y === y) return this.trainData.data;
+    const m = this.matrix(x);
+    const targets = toTargets(y, m.rows, outputSize(this.config), this.config.loss);
+    if (this.trainData) engine.release(this.trainData.data);
+    const data: Dataset = { rows: m.rows, x: m.values, y: targets };
+    this.trainData = { x, y, data };
+    return data;
+  }
+
+  /** Network outputs [rows, outputs] (probabilities for a softmax output layer). */
+  async predict(x: Matrix): Promise<Float32Array> {
+    const m = this.matrix(x);
+    const data: Dataset = { rows: m.rows, x: m.values, y: null };
+    return this.run(async (e) => {
+      try {
+        return (await e.infer(data)).outputs;
+      } finally {
+        e.release(data);
+      }
+    });
+  }
+
+  /**
+   * Mean loss and accuracy on a dataset. Accuracy: argmax of output vs target for several outputs;
+   * output ≥ 0.5 vs target ≥ 0.5 for a single output.
+   */
+  async evaluate(x: Matrix, y: Targets): Promise<{ loss: number; accuracy: number }> {
+    const m = this.matrix(x);
+    const cols = outputSize(this.config);
+    const targets = toTargets(y, m.rows, cols, this.config.loss);
+    const data: Dataset = { rows: m.rows, x: m.values, y: targets };
+    return this.run(async (e) => {
+      try {
+        const { outputs, loss } = await e.infer(data);
+        return { loss: loss!, accuracy: accuracy(outputs, targets, m.rows, cols) };
+      } finally {
+        e.release(data);
+      }
+    });
+  }
+
+  /** Loss, every parameter's gradient and ∂ℓ/∂X for one batch, from targets; nothing is updated. */
+  async gradients(x: Matrix, y: Targets): Promise<Gradients> {
+    const m = this.matrix(x);
+    const targets = toTargets(y, m.rows, outputSize(this.config), this.config.loss);
+    return this.run(async (e) => this.splitGradients(await e.gradients(m.values, m.rows, { y: targets })));
+  }
+
+  /**
+   * Backpropagates a caller-given ∂ℓ/∂Ŷ [rows, outputs] (custom losses): parameter gradients and
+   * ∂ℓ/∂X, nothing updated. Not for softmax output layers (use a linear output and your own softmax).
+   */
+  async backward(x: Matrix, outputGrad: Matrix): Promise<Gradients> {
+    const m = this.matrix(x);
+    const last = this.config.layers[this.config.layers.length - 1];
+    if (last.activation === 'softmax') {
+      throw new ConfigError('backward() with a given output gradient needs an element-wise output layer; this one is softmax');
+    }
+    const g = toMatrix('outputGrad', outputGrad, outputSize(this.config));
+    if (g.rows !== m.rows) throw new ShapeError(`outputGrad has ${g.rows} rows but x has ${m.rows}`);
+    return this.run(async (e) => this.splitGradients(await e.gradients(m.values, m.rows, { outputGrad: g.values })));
+  }
+
+  private splitGradients(r: GradientResult): Gradients {
+    return { loss: r.loss, layers: this.split(r.grads), input: r.inputGrad, output: r.output };
+  }
+
+  private split(flat: Float32Array): LayerTensors[] {
+    return this.layout.layers.map(({ weight, bias }) => ({
+      weight: flat.slice(weight.offset, weight.offset + weight.length),
+      bias: flat.slice(bias.offset, bias.offset + bias.length),
+    }));
+  }
+
+  async getWeights(): Promise<LayerTensors[]> {
+    return this.split(await this.run((e) => e.readParams()));
+  }
+
+  async setWeights(layers: LayerTensors[]): Promise<void> {
+    this.live();
+    if (!Array.isArray(layers) || layers.length !== this.layout.layers.length) {
+      throw new ShapeError(`setWeights needs ${this.layout.layers.length} layers of { weight, bias }, got ${Array.isArray(layers) ? layers.length : typeof layers}`);
+    }
+    const flat = new Float32Array(this.layout.total);
+    this.layout.layers.forEach(({ weight, bias, nIn, nOut }, t) => {
+      const given = layers[t];
+      for (const [name, slot, shape] of [['weight', weight, `[${nOut}, ${nIn}]`], ['bias', bias, `[${nOut}]`]] as const) {
+        const values = given?.[name];
+        if (!(values instanceof Float32Array) || values.length !== slot.length) {
+          throw new ShapeError(`layer ${t} ${name} must be a Float32Array of ${slot.length} values ${shape}`);
+        }
+        if (!values.every(Number.isFinite)) throw new DataError(`layer ${t} ${name} contains NaN or Infinity`);
+        flat.set(values, slot.offset);
+      }
+    });
+    return this.run(async (e) => e.writeParams(flat));
+  }
+
+  /** Live GPU buffers and bytes held by this model (zero on the CPU backend). */
+  stats(): { buffers: number; bytes: number } {
+    return this.live().stats();
+  }
+
+  /** Frees the model's GPU buffers; using the model afterwards throws DisposedError. */
+  dispose(): void {
+    this.engine?.dispose();
+    this.engine = null;
+  }
+}
+
+function accuracy(outputs: Float32Array, targets: Float32Array, rows: number, cols: number): number {
+  let correct = 0;
+  for (let r = 0; r < rows; r++) {
+    if (cols === 1) {
+      if (outputs[r] >= 0.5 === targets[r] >= 0.5) correct++;
+      continue;
+    }
+    if (argmax(outputs, r * cols, cols) === argmax(targets, r * cols, cols)) correct++;
+  }
+  return correct / rows;
+}
+
+function argmax(values: Float32Array, start: number, length: number): number {
+  let best = 0;
+  for (let j = 1; j < length; j++) if (values[start + j] > values[start + best]) best = j;
+  return best;
+}

@@ -1,0 +1,479 @@
+import type { GpuContext } from '../gpu/context';
+import { BufferUsage } from '../gpu/flags';
+import { createBindGroup, createUniform, encode, hasStepBinding, packStruct, pipeline, STEP_BINDING, STEP_STRIDE, type Constants, type Dispatch, type Resource } from '../kernels/kernel';
+import type { KernelName } from '../kernels/sources';
+import { elementwiseWorkgroups, matmulWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../kernels/workgroups';
+import { denseActivation, outputSize, type NetConfig } from '../model/config';
+import type { ParamLayout, TensorSlot } from '../model/layout';
+import { ACTIVATION_ID, type ElementwiseActivation } from '../types';
+import type { Dataset, Engine, GradientResult, StepOptimizer } from './engine';
+
+/** Per-batch GPU buffers, sized for `capacity` rows; shared by every plan of the model. */
+interface Activations {
+  capacity: number;
+  xb: GPUBuffer;
+  yb: GPUBuffer;
+  u: GPUBuffer[];
+  z: GPUBuffer[];
+  delta: GPUBuffer[];
+  dx: GPUBuffer;
+}
+
+interface GpuDataset {
+  id: number;
+  x: GPUBuffer;
+  y: GPUBuffer | null;
+  order: GPUBuffer;
+}
+
+/** Everything one step does, recorded once per (kind, rows, dataset): dispatches and their uniforms. */
+interface Plan {
+  dispatches: Dispatch[];
+  uniforms: GPUBuffer[];
+}
+
+const STORAGE = BufferUsage.STORAGE | BufferUsage.COPY_DST | BufferUsage.COPY_SRC;
+/** Steps recorded into one command buffer; the loss of each group is read back asynchronously. */
+export const STEPS_PER_SUBMIT = 16;
+/** Loss read-backs in flight before the CPU waits for the oldest (bounds how far it runs ahead). */
+const READBACK_RING = 3;
+const INFER_ROWS = 1024;
+
+/**
+ * The GPU scheduler. Weights, gradients and momentum live in three buffers of the flat parameter
+ * layout, allocated once. Activations are allocated for the largest batch seen. A training step is
+ * a fixed list of dispatches (gather batch → dense forward per layer → loss and δ → weight, bias
+ * and δ gradients per layer → one optimizer dispatch) whose bind groups are built once per batch
+ * shape; an epoch records STEPS_PER_SUBMIT steps per submit, selecting each step's batch offset
+ * and loss slot through a dynamic uniform offset, so nothing is written or read between steps.
+ */
+export class GpuEngine implements Engine {
+  readonly kind = 'gpu';
+  private readonly owned = new Map<GPUBuffer, number>();
+  private readonly params: GPUBuffer;
+  private readonly grads: GPUBuffer;
+  private readonly velocity: GPUBuffer;
+  private readonly sgdParams: GPUBuffer;
+  private readonly momentumParams: GPUBuffer;
+  private acts: Activations | null = null;
+  private slots = 0;
+  private lossLog: GPUBuffer | null = null;
+  private stepBuffer: GPUBuffer | null = null;
+  private readonly ring: GPUBuffer[] = [];
+  private readonly plans = new Map<string, Plan>();
+  private readonly datasets = new Map<Dataset, GpuDataset>();
+  private nextDatasetId = 1;
+
+  private constructor(
+    private readonly ctx: GpuContext,
+    private readonly cfg: NetConfig,
+    private readonly layout: ParamLayout,
+    initial: Float32Array,
+  ) {
+    const bytes = layout.total * 4;
+    this.params = this.own(ctx.createStorage('params', initial, BufferUsage.COPY_SRC));
+    this.grads = this.own(ctx.createBuffer('grads', bytes, STORAGE));
+    this.velocity = this.own(ctx.createBuffer('velocity', bytes, STORAGE));
+    this.sgdParams = this.own(createUniform(ctx, 'sgdUpdate', 'params', { count: layout.total, lr: 0 }));
+    this.momentumParams = this.own(createUniform(ctx, 'momentumUpdate', 'params', { count: layout.total, lr: 0, beta: 0 }));
+  }
+
+  /** Builds the engine and compiles every pipeline it will use, before the first step. */
+  static async create(ctx: GpuContext, cfg: NetConfig, layout: ParamLayout, initial: Float32Array): Promise<GpuEngine> {
+    const engine = new GpuEngine(ctx, cfg, layout, initial);
+    await ctx.checked('compiling pipelines', () => engine.compileAll());
+    return engine;
+  }
+
+  private async compileAll(): Promise<void> {
+    const work: Promise<unknown>[] = [];
+    const acts = new Set<ElementwiseActivation>(['linear', ...this.cfg.layers.map((l) => denseActivation(l.activation))]);
+    for (const layer of this.cfg.layers) work.push(this.pipe('denseForward', this.activationConstants(layer), true));
+    for (const a of acts) work.push(this.pipe('denseBackwardInput', { ACTIVATION: ACTIVATION_ID[a], SLOPE: 0 }));
+    work.push(this.pipe('matmul', { TRANS_A: true }), this.pipe('biasGrad'), this.pipe('gatherRows'));
+    work.push(this.pipe('sgdUpdate'), this.pipe('momentumUpdate'), this.pipe('softmaxForward'));
+    await Promise.all(work);
+  }
+
+  private own(buffer: GPUBuffer): GPUBuffer {
+    this.owned.set(buffer, buffer.size);
+    return buffer;
+  }
+
+  private free(buffer: GPUBuffer | null | undefined): void {
+    if (!buffer) return;
+    this.owned.delete(buffer);
+    this.ctx.destroyBuffer(buffer);
+  }
+
+  private activationConstants(layer: { activation: string; slope: number }): Constants {
+    const act = denseActivation(layer.activation as never);
+    return { ACTIVATION: ACTIVATION_ID[act], SLOPE: act === 'leakyRelu' ? layer.slope : 0 };
+  }
+
+  private pipe(name: KernelName, constants: Constants = {}, transB = false): Promise<GPUComputePipeline> {
+    return pipeline(this.ctx, name, transB ? { ...constants, TRANS_B: true } : constants);
+  }
+
+  // ---- buffers sized by batch and steps -------------------------------------------------------
+
+  private ensureCapacity(rows: number): Activations {
+    if (this.acts && this.acts.capacity >= rows) return this.acts;
+    this.dropPlans();
+    if (this.acts) {
+      const a = this.acts;
+      [a.xb, a.yb, a.dx, ...a.u, ...a.z, ...a.delta].forEach((b) => this.free(b));
+    }
+    const make = (label: string, cols: number) => this.own(this.ctx.createBuffer(label, rows * cols * 4, STORAGE));
+    const nIn = this.cfg.inputSize;
+    this.acts = {
+      capacity: rows,
+      xb: make('batch.x', nIn),
+      yb: make('batch.y', outputSize(this.cfg)),
+      dx: make('batch.dx', nIn),
+      u: this.cfg.layers.map((l, t) => make(`u${t}`, l.units)),
+      z: this.cfg.layers.map((l, t) => make(`z${t}`, l.units)),
+      delta: this.cfg.layers.map((l, t) => make(`delta${t}`, l.units)),
+    };
+    return this.acts;
+  }
+
+  private ensureSlots(steps: number): void {
+    if (this.slots >= steps) return;
+    this.dropPlans();
+    this.free(this.lossLog);
+    this.free(this.stepBuffer);
+    this.slots = Math.max(steps, 16);
+    this.lossLog = this.own(this.ctx.createBuffer('lossLog', this.slots * 4, STORAGE));
+    this.stepBuffer = this.own(this.ctx.createBuffer('steps', this.slots * STEP_STRIDE, BufferUsage.UNIFORM | BufferUsage.COPY_DST));
+  }
+
+  /** Step s reads batch rows from s·batchSize of the order, and writes its loss to slot s. */
+  private writeSteps(steps: number, batchSize: number): void {
+    const bytes = new Uint8Array(steps * STEP_STRIDE);
+    for (let s = 0; s < steps; s++) {
+      bytes.set(new Uint8Array(packStruct('gatherRows', STEP_BINDING, { start: s * batchSize, slot: s })), s * STEP_STRIDE);
+    }
+    this.ctx.write(this.stepBuffer!, 0, bytes);
+  }
+
+  private dropPlans(): void {
+    for (const plan of this.plans.values()) plan.uniforms.forEach((u) => this.free(u));
+    this.plans.clear();
+  }
+
+  private upload(data: Dataset): GpuDataset {
+    let gd = this.datasets.get(data);
+    if (!gd) {
+      gd = {
+        id: this.nextDatasetId++,
+        x: this.own(this.ctx.createStorage('dataset.x', data.x)),
+        y: data.y ? this.own(this.ctx.createStorage('dataset.y', data.y)) : null,
+        order: this.own(this.ctx.createBuffer('dataset.order', data.rows * 4, STORAGE)),
+      };
+      this.datasets.set(data, gd);
+    }
+    return gd;
+  }
+
+  release(data: Dataset): void {
+    const gd = this.datasets.get(data);
+    if (!gd) return;
+    this.datasets.delete(data);
+    for (const [key, plan] of this.plans) {
+      if (key.includes(`:d${gd.id}:`)) {
+        plan.uniforms.forEach((u) => this.free(u));
+        this.plans.delete(key);
+      }
+    }
+    [gd.x, gd.y, gd.order].forEach((b) => this.free(b));
+  }
+
+  // ---- plans --------------------------------------------------------------------------------
+
+  private async plan(key: string, build: (uniforms: GPUBuffer[]) => Promise<Dispatch[]>): Promise<Plan> {
+    let plan = this.plans.get(key);
+    if (!plan) {
+      const uniforms: GPUBuffer[] = [];
+      plan = { dispatches: await build(uniforms), uniforms };
+      this.plans.set(key, plan);
+    }
+    return plan;
+  }
+
+  private async dispatch(
+    uniforms: GPUBuffer[],
+    name: KernelName,
+    constants: Constants,
+    params: Record<string, number> | GPUBuffer,
+    resources: Record<string, Resource>,
+    workgroups: [number, number, number],
+  ): Promise<Dispatch> {
+    let paramsBuffer: GPUBuffer;
+    if ('size' in params && 'usage' in params) {
+      paramsBuffer = params as GPUBuffer;
+    } else {
+      paramsBuffer = this.own(createUniform(this.ctx, name, 'params', params as Record<string, number>));
+      uniforms.push(paramsBuffer);
+    }
+    const perStep = hasStepBinding(name);
+    const all = perStep ? { ...resources, params: paramsBuffer, step: this.stepBuffer! } : { ...resources, params: paramsBuffer };
+    return { pipeline: await this.pipe(name, constants), bindGroup: createBindGroup(this.ctx, name, all), workgroups, perStep };
+  }
+
+  private slot(buffer: GPUBuffer, slot: TensorSlot): Resource {
+    return { buffer, offset: slot.offset * 4, size: slot.length * 4 };
+  }
+
+  private gather(u: GPUBuffer[], rows: number, cols: number, src: GPUBuffer, order: GPUBuffer, out: GPUBuffer): Promise<Dispatch> {
+    return this.dispatch(u, 'gatherRows', {}, { rows, cols }, { indices: order, src, out }, elementwiseWorkgroups(rows * cols));
+  }
+
+  private forward(u: GPUBuffer[], rows: number, withSoftmax: boolean): Promise<Dispatch>[] {
+    const a = this.acts!;
+    const list = this.cfg.layers.map((layer, t) => {
+      const { nIn, nOut, weight, bias } = this.layout.layers[t];
+      return this.dispatch(
+        u,
+        'denseForward',
+        { ...this.activationConstants(layer), TRANS_B: true },
+        { batch: rows, nIn, nOut },
+        { x: t === 0 ? a.xb : a.z[t - 1], w: this.slot(this.params, weight), bias: this.slot(this.params, bias), u: a.u[t], z: a.z[t] },
+        matmulWorkgroups(rows, nOut),
+      );
+    });
+    const softmax = withSoftmax ? this.softmaxOutput(u, rows) : null;
+    if (softmax) list.push(softmax);
+    return list;
+  }
+
+  /** For a softmax output layer: probabilities P = softmax(U) into its Z buffer; else null. */
+  private softmaxOutput(u: GPUBuffer[], rows: number): Promise<Dispatch> | null {
+    const last = this.cfg.layers.length - 1;
+    if (this.cfg.layers[last].activation !== 'softmax') return null;
+    const a = this.acts!;
+    return this.dispatch(u, 'softmaxForward', {}, { rows, cols: outputSize(this.cfg) }, { u: a.u[last], p: a.z[last] }, perItemWorkgroups(rows));
+  }
+
+  /** The output layer's δ and the batch loss (into the step's loss slot), from targets in yb. */
+  private loss(u: GPUBuffer[], rows: number): Promise<Dispatch> {
+    const a = this.acts!;
+    const last = this.cfg.layers.length - 1;
+    const cols = outputSize(this.cfg);
+    const common = { u: a.u[last], y: a.yb, du: a.delta[last], loss: this.lossLog! };
+    if (this.cfg.loss === 'crossEntropy') return this.dispatch(u, 'softmaxCrossEntropy', {}, { rows, cols }, common, SINGLE_WORKGROUP);
+    if (this.cfg.loss === 'binaryCrossEntropy') return this.dispatch(u, 'sigmoidBce', {}, { rows, cols }, common, SINGLE_WORKGROUP);
+    const constants = this.activationConstants(this.cfg.layers[last]);
+    return this.dispatch(u, 'mseLoss', constants, { rows, cols }, { ...common, z: a.z[last] }, SINGLE_WORKGROUP);
+  }
+
+  private backward(u: GPUBuffer[], rows: number, inputGrad: boolean): Promise<Dispatch>[] {
+    const a = this.acts!;
+    const list: Promise<Dispatch>[] = [];
+    for (let t = this.cfg.layers.length - 1; t >= 0; t--) {
+      const { nIn, nOut, weight, bias } = this.layout.layers[t];
+      const input = t === 0 ? a.xb : a.z[t - 1];
+      list.push(
+        this.dispatch(u, 'matmul', { TRANS_A: true }, { M: nOut, N: nIn, K: rows }, { a: a.delta[t], b: input, c: this.slot(this.grads, weight) }, matmulWorkgroups(nOut, nIn)),
+        this.dispatch(u, 'biasGrad', {}, { rows, cols: nOut }, { dy: a.delta[t], db: this.slot(this.grads, bias) }, perItemWorkgroups(nOut)),
+      );
+      if (t === 0 && !inputGrad) break;
+      const prev = t === 0 ? { activation: 'linear', slope: 0 } : this.cfg.layers[t - 1];
+      list.push(
+        this.dispatch(
+          u,
+          'denseBackwardInput',
+          this.activationConstants(prev),
+          { batch: rows, nIn, nOut },
+          { dy: a.delta[t], w: this.slot(this.params, weight), uPrev: t === 0 ? a.xb : a.u[t - 1], dx: t === 0 ? a.dx : a.delta[t - 1] },
+          matmulWorkgroups(rows, nIn),
+        ),
+      );
+    }
+    return list;
+  }
+
+  private update(u: GPUBuffer[], kind: StepOptimizer['kind']): Promise<Dispatch> {
+    const count = this.layout.total;
+    if (kind === 'sgd') return this.dispatch(u, 'sgdUpdate', {}, this.sgdParams, { w: this.params, g: this.grads }, elementwiseWorkgroups(count));
+    return this.dispatch(u, 'momentumUpdate', {}, this.momentumParams, { w: this.params, m: this.velocity, g: this.grads }, elementwiseWorkgroups(count));
+  }
+
+  // ---- the Engine interface -------------------------------------------------------------------
+
+  async trainEpoch(data: Dataset, order: Uint32Array, batchSize: number, opt: StepOptimizer, onLosses: (first: number, losses: Float32Array) => void): Promise<Float32Array> {
+    const gd = this.upload(data);
+    const steps = Math.ceil(data.rows / batchSize);
+    this.ensureCapacity(batchSize);
+    this.ensureSlots(steps);
+    const queue = this.ctx.device.queue;
+    this.writeSteps(steps, batchSize);
+    this.ctx.write(gd.order, 0, order);
+    if (opt.kind === 'sgd') {
+      this.ctx.write(this.sgdParams, 0, packStruct('sgdUpdate', 'params', { count: this.layout.total, lr: opt.learningRate }));
+    } else {
+      this.ctx.write(this.momentumParams, 0, packStruct('momentumUpdate', 'params', { count: this.layout.total, lr: opt.learningRate, beta: opt.momentum }));
+    }
+    const planFor = (rows: number) =>
+      this.plan(`train:${rows}:d${gd.id}:${opt.kind}`, async (u) => {
+        const a = this.acts!;
+        return Promise.all([
+          this.gather(u, rows, this.cfg.inputSize, gd.x, gd.order, a.xb),
+          this.gather(u, rows, outputSize(this.cfg), gd.y!, gd.order, a.yb),
+          ...this.forward(u, rows, false),
+          this.loss(u, rows),
+          ...this.backward(u, rows, false),
+          this.update(u, opt.kind),
+        ]);
+      });
+    const full = await planFor(batchSize);
+    const tailRows = data.rows - (steps - 1) * batchSize;
+    const tail = tailRows === batchSize ? full : await planFor(tailRows);
+    this.ensureRing();
+
+    const losses = new Float32Array(steps);
+    const inflight: Promise<void>[] = [];
+    for (let first = 0, chunk = 0; first < steps; first += STEPS_PER_SUBMIT, chunk++) {
+      if (inflight.length >= READBACK_RING) await inflight.shift();
+      this.ctx.assertHealthy();
+      const end = Math.min(steps, first + STEPS_PER_SUBMIT);
+      const encoder = this.ctx.device.createCommandEncoder({ label: `steps ${first}..${end - 1}` });
+      const pass = encoder.beginComputePass();
+      for (let s = first; s < end; s++) encode(pass, (s === steps - 1 ? tail : full).dispatches, s);
+      pass.end();
+      const staging = this.ring[chunk % READBACK_RING];
+      encoder.copyBufferToBuffer(this.lossLog!, first * 4, staging, 0, (end - first) * 4);
+      queue.submit([encoder.finish()]);
+      inflight.push(
+        this.ctx.mapRead(staging, 0, (end - first) * 4).then(() => {
+          const values = new Float32Array(staging.getMappedRange(0, (end - first) * 4).slice(0));
+          staging.unmap();
+          losses.set(values, first);
+          onLosses(first, values);
+        }),
+      );
+    }
+    await Promise.all(inflight);
+    this.ctx.assertHealthy();
+    return losses;
+  }
+
+  private ensureRing(): void {
+    if (this.ring.length) return;
+    for (let i = 0; i < READBACK_RING; i++) {
+      this.ring.push(this.own(this.ctx.createBuffer('lossReadback', STEPS_PER_SUBMIT * 4, BufferUsage.MAP_READ | BufferUsage.COPY_DST)));
+    }
+  }
+
+  async infer(data: Dataset): Promise<{ outputs: Float32Array; loss: number | null }> {
+    const gd = this.upload(data);
+    const batch = Math.min(data.rows, Math.max(INFER_ROWS, this.acts?.capacity ?? 0));
+    const steps = Math.ceil(data.rows / batch);
+    this.ensureCapacity(batch);
+    this.ensureSlots(steps);
+    this.writeSteps(steps, batch);
+    const identity = new Uint32Array(data.rows).map((_, i) => i);
+    this.ctx.write(gd.order, 0, identity);
+    const withLoss = gd.y !== null;
+    const planFor = (rows: number) =>
+      this.plan(`infer:${rows}:d${gd.id}:${withLoss}`, async (u) => {
+        const a = this.acts!;
+        const list = [this.gather(u, rows, this.cfg.inputSize, gd.x, gd.order, a.xb), ...this.forward(u, rows, true)];
+        if (withLoss) list.push(this.gather(u, rows, outputSize(this.cfg), gd.y!, gd.order, a.yb), this.loss(u, rows));
+        return Promise.all(list);
+      });
+    const full = await planFor(batch);
+    const tailRows = data.rows - (steps - 1) * batch;
+    const tail = tailRows === batch ? full : await planFor(tailRows);
+    const cols = outputSize(this.cfg);
+    const outputs = this.ctx.createBuffer('outputs', data.rows * cols * 4, STORAGE);
+    try {
+      const encoder = this.ctx.device.createCommandEncoder({ label: 'infer' });
+      const last = this.acts!.z[this.cfg.layers.length - 1];
+      for (let s = 0; s < steps; s++) {
+        const rows = s === steps - 1 ? tailRows : batch;
+        const pass = encoder.beginComputePass();
+        encode(pass, (s === steps - 1 ? tail : full).dispatches, s);
+        pass.end();
+        encoder.copyBufferToBuffer(last, 0, outputs, s * batch * cols * 4, rows * cols * 4);
+      }
+      this.ctx.device.queue.submit([encoder.finish()]);
+      const [values, losses] = await Promise.all([
+        this.ctx.read(outputs, 0, data.rows * cols * 4),
+        withLoss ? this.ctx.read(this.lossLog!, 0, steps * 4) : Promise.resolve(null),
+      ]);
+      this.ctx.assertHealthy();
+      let loss: number | null = null;
+      if (losses) {
+        loss = 0;
+        for (let s = 0; s < steps; s++) loss += (losses[s] * (s === steps - 1 ? tailRows : batch)) / data.rows;
+      }
+      return { outputs: values, loss };
+    } finally {
+      this.ctx.destroyBuffer(outputs);
+    }
+  }
+
+  async gradients(x: Float32Array, rows: number, target: { y: Float32Array } | { outputGrad: Float32Array }): Promise<GradientResult> {
+    const a = this.ensureCapacity(rows);
+    this.ensureSlots(1);
+    this.writeSteps(1, rows);
+    const queue = this.ctx.device.queue;
+    this.ctx.write(a.xb, 0, x);
+    const fromTargets = 'y' in target;
+    this.ctx.write(a.yb, 0, fromTargets ? target.y : target.outputGrad);
+    const plan = await this.plan(`grad:${rows}:${fromTargets}`, async (u) => {
+      const last = this.cfg.layers.length - 1;
+      const outLayer = this.cfg.layers[last];
+      const count = rows * outputSize(this.cfg);
+      const delta = fromTargets
+        ? this.loss(u, rows)
+        : this.dispatch(u, 'activationBackward', this.activationConstants(outLayer), { count }, { dz: a.yb, u: a.u[last], du: a.delta[last] }, elementwiseWorkgroups(count));
+      const softmax = this.softmaxOutput(u, rows);
+      return Promise.all([...this.forward(u, rows, false), delta, ...this.backward(u, rows, true), ...(softmax ? [softmax] : [])]);
+    });
+    const encoder = this.ctx.device.createCommandEncoder({ label: 'gradients' });
+    const pass = encoder.beginComputePass();
+    encode(pass, plan.dispatches, 0);
+    pass.end();
+    queue.submit([encoder.finish()]);
+    const last = this.cfg.layers.length - 1;
+    const [grads, inputGrad, output, loss] = await Promise.all([
+      this.ctx.read(this.grads, 0, this.layout.total * 4),
+      this.ctx.read(a.dx, 0, rows * this.cfg.inputSize * 4),
+      this.ctx.read(a.z[last], 0, rows * outputSize(this.cfg) * 4),
+      fromTargets ? this.ctx.read(this.lossLog!, 0, 4) : Promise.resolve(null),
+    ]);
+    this.ctx.assertHealthy();
+    return { loss: loss ? loss[0] : null, grads, inputGrad, output };
+  }
+
+  readParams(): Promise<Float32Array> {
+    return this.ctx.read(this.params, 0, this.layout.total * 4);
+  }
+
+  writeParams(params: Float32Array): void {
+    this.ctx.write(this.params, 0, params);
+  }
+
+  readVelocity(): Promise<Float32Array> {
+    return this.ctx.read(this.velocity, 0, this.layout.total * 4);
+  }
+
+  writeVelocity(velocity: Float32Array): void {
+    this.ctx.write(this.velocity, 0, velocity);
+  }
+
+  stats(): { buffers: number; bytes: number } {
+    let bytes = 0;
+    for (const size of this.owned.values()) bytes += size;
+    return { buffers: this.owned.size, bytes };
+  }
+
+  dispose(): void {
+    this.plans.clear();
+    this.datasets.clear();
+    for (const buffer of [...this.owned.keys()]) this.free(buffer);
+    this.acts = null;
+  }
+}
