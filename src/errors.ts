@@ -37,3 +37,6 @@ export class DisposedError extends WebGPUTrainError {}
 
 /** The training loss became NaN or infinite: the learning rate is too high or the data is badly scaled. */
 export class TrainingDivergedError extends WebGPUTrainError {}
+
+/** The model, batch or dataset needs a buffer beyond a limit of the device (named in the message). */
+export class LimitError extends WebGPUTrainError {}

@@ -1,10 +1,13 @@
-import { DeviceLostError, GPUValidationError, WebGPUUnavailableError } from '../errors';
+import { DeviceLostError, GPUValidationError, LimitError, WebGPUUnavailableError } from '../errors';
 import { BufferUsage } from './flags';
 
 export interface ContextOptions {
   /** A GPU object: `navigator.gpu` in a browser (the default), `create([])` from `webgpu` in Node. */
   gpu?: GPU;
-  /** Use this device instead of requesting one (the caller keeps ownership of it). */
+  /**
+   * Use this device instead of requesting one (the caller keeps ownership of it). In Node, also pass
+   * the `gpu` it came from, so that it stays alive as long as the context.
+   */
   device?: GPUDevice;
   powerPreference?: GPUPowerPreference;
 }
@@ -61,7 +64,7 @@ export class GpuContext {
 
   static async create(options: ContextOptions = {}): Promise<GpuContext> {
     if (options.device) {
-      return new GpuContext(options.device, describeAdapter(undefined, options.device));
+      return new GpuContext(options.device, describeAdapter(undefined, options.device), options.gpu);
     }
     const gpu = options.gpu ?? (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
     if (!gpu) throw new WebGPUUnavailableError(`WebGPU is not available here. ${NO_WEBGPU_HELP}`);
@@ -102,10 +105,15 @@ export class GpuContext {
 
   createBuffer(label: string, size: number, usage: number): GPUBuffer {
     const bytes = Math.max(16, Math.ceil(size / 16) * 16);
-    const limit = this.device.limits.maxBufferSize;
-    if (bytes > limit) {
-      throw new GPUValidationError(
-        `buffer ${label} needs ${bytes} bytes, more than this device's maxBufferSize (${limit}); use a smaller model or batch`,
+    const limits = this.device.limits;
+    if (bytes > limits.maxBufferSize) {
+      throw new LimitError(
+        `${label} needs a ${bytes}-byte buffer, more than this device's maxBufferSize (${limits.maxBufferSize} bytes); use a smaller model, batch or dataset`,
+      );
+    }
+    if (usage & BufferUsage.STORAGE && bytes > limits.maxStorageBufferBindingSize) {
+      throw new LimitError(
+        `${label} needs a ${bytes}-byte storage buffer, more than this device's maxStorageBufferBindingSize (${limits.maxStorageBufferBindingSize} bytes); use a smaller model, batch or dataset`,
       );
     }
     const buffer = this.device.createBuffer({ label, size: bytes, usage });
@@ -164,6 +172,8 @@ export class GpuContext {
     try {
       await buffer.mapAsync(1 /* GPUMapMode.READ */, offset, size);
     } catch (error) {
+      // A lost device rejects pending maps; give its lost promise a moment to report why.
+      await Promise.race([this.device.lost, new Promise((resolve) => setTimeout(resolve, 200))]);
       this.assertHealthy();
       throw error;
     }

@@ -74,13 +74,14 @@ export class Rng {
   }
 
   /** The generator's state, to resume exactly where it stands. */
-  getState(): number[] {
-    return [...this.s, this.spareNormal ?? Number.NaN];
+  getState(): (number | null)[] {
+    return [...this.s, this.spareNormal];
   }
 
-  setState(state: number[]): void {
-    for (let i = 0; i < 4; i++) this.s[i] = state[i] >>> 0;
-    this.spareNormal = Number.isNaN(state[4]) ? null : state[4];
+  setState(state: (number | null)[]): void {
+    for (let i = 0; i < 4; i++) this.s[i] = Number(state[i]) >>> 0;
+    const spare = state[4];
+    this.spareNormal = typeof spare === 'number' && Number.isFinite(spare) ? spare : null;
   }
 }
 

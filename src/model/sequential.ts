@@ -1,5 +1,6 @@
-import { ConfigError, DataError, DisposedError, ShapeError, TrainingDivergedError } from '../errors';
+import { ConfigError, DataError, DisposedError, LimitError, ShapeError, TrainingDivergedError } from '../errors';
 import { GpuContext } from '../gpu/context';
+import { checkpointChunks, readCheckpoint, type TrainingState } from '../io/checkpoint';
 import { CpuEngine } from '../train/cpu_engine';
 import { toMatrix, toTargets, type Matrix, type Targets } from '../train/data';
 import type { Dataset, Engine, GradientResult } from '../train/engine';
@@ -47,6 +48,11 @@ export interface FitOptions {
   momentum?: number;
   /** Called as loss values arrive (every 16 steps and at each epoch's end); never stalls the GPU. */
   onProgress?: (p: Progress) => void;
+  /**
+   * Keep a checkpoint on the CPU (`model.lastCheckpoint`) every this many epochs (default 1; 0 = never):
+   * what survives a lost GPU device. Costs one asynchronous read-back of the weights per checkpoint.
+   */
+  checkpointEvery?: number;
 }
 
 export interface History {
@@ -81,6 +87,9 @@ export class Sequential {
   /** Calls run one after another: they share the model's buffers. */
   private queue: Promise<unknown> = Promise.resolve();
   private trainData: { x: unknown; y: unknown; data: Dataset } | null = null;
+  private epochsTrained = 0;
+  private stepsTrained = 0;
+  private checkpoint: Uint8Array | null = null;
 
   private constructor(config: NetConfig, layout: ParamLayout, rng: Rng, engine: Engine) {
     this.config = config;
@@ -92,6 +101,9 @@ export class Sequential {
   static async create(options: ModelOptions): Promise<Sequential> {
     const config = netConfig(options);
     const layout = paramLayout(config.inputSize, config.layers.map((l) => l.units));
+    if (layout.total > MAX_PARAMS) {
+      throw new LimitError(`this model has ${layout.total} parameters (padding included); the most this library handles is ${MAX_PARAMS}`);
+    }
     const rng = new Rng(config.seed);
     const initial = initialParams(layout, config.init, rng);
     const backend = options.backend ?? 'gpu';
@@ -104,6 +116,49 @@ export class Sequential {
       engine = await GpuEngine.create(ctx, config, layout, initial);
     }
     return new Sequential(config, layout, rng, engine);
+  }
+
+  /**
+   * Restores a model saved with save() (weights, momentum, RNG state, counters) on a backend;
+   * training then continues exactly as it would have without the interruption.
+   */
+  static async load(file: Uint8Array, options: { backend?: ModelOptions['backend'] } = {}): Promise<Sequential> {
+    const state = readCheckpoint(file);
+    const model = await Sequential.create({ ...state.config, backend: options.backend });
+    const engine = model.live();
+    engine.writeParams(state.params);
+    engine.writeVelocity(state.velocity);
+    model.rng.setState(state.rng);
+    model.epochsTrained = state.epochs;
+    model.stepsTrained = state.steps;
+    return model;
+  }
+
+  /** The model and its training state as a .safetensors file (see src/io/checkpoint.ts). */
+  save(): Promise<Uint8Array> {
+    return this.run((e) => this.snapshot(e));
+  }
+
+  private async snapshot(e: Engine): Promise<Uint8Array> {
+    const [params, velocity] = await Promise.all([e.readParams(), e.readVelocity()]);
+    const state: TrainingState = { config: this.config, params, velocity, rng: this.rng.getState(), epochs: this.epochsTrained, steps: this.stepsTrained };
+    const chunks = [...checkpointChunks(state)];
+    const file = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    chunks.reduce((at, c) => (file.set(c, at), at + c.length), 0);
+    return file;
+  }
+
+  /**
+   * The checkpoint fit() kept at its last `checkpointEvery` epoch boundary (null before the first):
+   * after a DeviceLostError, `Sequential.load(model.lastCheckpoint, { backend: newContext })` resumes.
+   */
+  get lastCheckpoint(): Uint8Array | null {
+    return this.checkpoint;
+  }
+
+  /** Epochs and optimizer steps trained so far (kept in checkpoints). */
+  get progress(): { epochs: number; steps: number } {
+    return { epochs: this.epochsTrained, steps: this.stepsTrained };
   }
 
   get backend(): 'gpu' | 'cpu' {
@@ -144,6 +199,10 @@ export class Sequential {
       throw new DataError(`batchSize ${batchSize} is larger than the dataset (${data.rows} samples); use batchSize: 'full' for full-batch descent`);
     }
     const shuffle = options.shuffle ?? true;
+    if (typeof shuffle !== 'boolean') throw new ConfigError(`shuffle must be true or false, got ${String(shuffle)}`);
+    if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new ConfigError('onProgress must be a function');
+    const checkpointEvery = options.checkpointEvery ?? 1;
+    if (!Number.isInteger(checkpointEvery) || checkpointEvery < 0) throw new ConfigError(`checkpointEvery must be a whole number ≥ 0, got ${checkpointEvery}`);
     const steps = Math.ceil(data.rows / batchSize);
     return this.run(async (e) => {
       const history: History = { loss: [] };
@@ -176,6 +235,9 @@ export class Sequential {
           );
         }
         history.loss.push(epochLoss);
+        this.epochsTrained++;
+        this.stepsTrained += steps;
+        if (checkpointEvery > 0 && epoch % checkpointEvery === 0) this.checkpoint = await this.snapshot(e);
         options.onProgress?.({
           epoch,
           epochs,
@@ -301,6 +363,9 @@ export class Sequential {
     this.engine = null;
   }
 }
+
+/** 2^28 floats: a 1 GiB parameter buffer; beyond it the CPU copies alone would strain a browser tab. */
+const MAX_PARAMS = 1 << 28;
 
 function accuracy(outputs: Float32Array, targets: Float32Array, rows: number, cols: number): number {
   let correct = 0;
