@@ -183,7 +183,9 @@ export class Sequential {
   async fit(x: Matrix, y: Targets, options: FitOptions = {}): Promise<History> {
     const engine = this.live();
     const epochs = options.epochs ?? 1;
-    if (!Number.isInteger(epochs) || epochs < 1) throw new ConfigError(`epochs must be a whole number ≥ 1, got ${epochs}`);
+    if (!Number.isInteger(epochs) || epochs < 1 || epochs > MAX_EPOCHS) {
+      throw new ConfigError(`epochs must be a whole number from 1 to ${MAX_EPOCHS}, got ${epochs}`);
+    }
     const optimizer = options.optimizer ?? 'sgd';
     if (!OPTIMIZERS.includes(optimizer)) throw new ConfigError(`optimizer must be one of ${OPTIMIZERS.join(', ')}; got ${JSON.stringify(optimizer)}`);
     const learningRate = options.learningRate ?? 0.01;
@@ -366,6 +368,8 @@ export class Sequential {
 
 /** 2^28 floats: a 1 GiB parameter buffer; beyond it the CPU copies alone would strain a browser tab. */
 const MAX_PARAMS = 1 << 28;
+/** A bound that catches absurd values (1e9 epochs would never return); call fit again to go on. */
+const MAX_EPOCHS = 1_000_000;
 
 function accuracy(outputs: Float32Array, targets: Float32Array, rows: number, cols: number): number {
   let correct = 0;
