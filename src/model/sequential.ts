@@ -82,6 +82,8 @@ export interface Gradients {
 export class Sequential {
   readonly config: NetConfig;
   readonly layout: ParamLayout;
+  /** Milliseconds create() took: buffers, initial weights and (GPU) compiling every pipeline. */
+  buildMs = 0;
   private engine: Engine | null;
   private readonly rng: Rng;
   /** Calls run one after another: they share the model's buffers. */
@@ -104,6 +106,7 @@ export class Sequential {
     if (layout.total > MAX_PARAMS) {
       throw new LimitError(`this model has ${layout.total} parameters (padding included); the most this library handles is ${MAX_PARAMS}`);
     }
+    const started = performance.now();
     const rng = new Rng(config.seed);
     const initial = initialParams(layout, config.init, rng);
     const backend = options.backend ?? 'gpu';
@@ -115,7 +118,9 @@ export class Sequential {
       if (!(ctx instanceof GpuContext)) throw new ConfigError("backend must be 'cpu', 'gpu' or a GpuContext from createContext()");
       engine = await GpuEngine.create(ctx, config, layout, initial);
     }
-    return new Sequential(config, layout, rng, engine);
+    const model = new Sequential(config, layout, rng, engine);
+    model.buildMs = performance.now() - started;
+    return model;
   }
 
   /**
