@@ -197,7 +197,7 @@ export class GpuContext {
     return result;
   }
 
-  /** Frees every buffer this context created; destroys the device unless it was handed in. */
+  /** Frees every buffer this context created (the device itself stays usable). */
   destroyAll(): void {
     for (const buffer of this.buffers.keys()) buffer.destroy();
     this.buffers.clear();

@@ -1,0 +1,194 @@
+// The library as a user gets it: `npm run build` (dist/index.js + .d.ts), then a separate Vite app
+// (e2e/app: its own package.json, index.html and main.ts doing `import … from 'webgpu-train'`) built
+// with Vite's JS API. 'webgpu-train' resolves as an installed package: e2e/app/node_modules/
+// webgpu-train is a link to the repository, so resolution goes through package.json "exports" to
+// dist/. The built app is served by `vite preview` and must train XOR in Chromium. Neither the
+// library bundle nor the app bundle may import `webgpu` (Dawn, Node only) or a Node built-in.
+import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { build, createLogger, parseAst, preview, type PreviewServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openPage, repoRoot } from './browser';
+import type { XorResult } from './app/main';
+
+const appRoot = join(repoRoot, 'e2e/app');
+const appModules = join(appRoot, 'node_modules');
+const link = join(appModules, 'webgpu-train');
+const distJs = join(repoRoot, 'dist/index.js');
+const distDts = join(repoRoot, 'dist/index.d.ts');
+const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { name: string; version: string };
+
+/** Runs a command in the repository; throws with its output when it fails. */
+function run(command: string, args: string[], cwd = repoRoot): string {
+  const r = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${r.status ?? r.signal}:\n${output}`);
+  return output;
+}
+
+/** Every module specifier a JS file imports: static, re-exported, dynamic import() and require(). */
+function importedSpecifiers(code: string, filename: string): string[] {
+  const found: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    const n = node as Record<string, any>;
+    if (
+      (n.type === 'ImportDeclaration' || n.type === 'ExportAllDeclaration' || n.type === 'ExportNamedDeclaration' || n.type === 'ImportExpression') &&
+      n.source
+    ) {
+      found.push(n.source.type === 'Literal' ? String(n.source.value) : `<computed ${n.type}>`);
+    }
+    if (n.type === 'CallExpression' && n.callee?.type === 'Identifier' && n.callee.name === 'require') {
+      found.push(n.arguments?.[0]?.type === 'Literal' ? String(n.arguments[0].value) : '<computed require>');
+    }
+    for (const [key, value] of Object.entries(n)) if (key !== 'parent' && value && typeof value === 'object') visit(value);
+  };
+  visit(parseAst(code, { sourceType: 'module' }, filename));
+  return found;
+}
+
+const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+/** `webgpu` (Dawn), `node:*`, or a bare Node built-in: none can load in a browser. */
+const isNodeOnly = (specifier: string) => specifier === 'webgpu' || specifier.startsWith('webgpu/') || specifier.startsWith('node:') || NODE_BUILTINS.has(specifier);
+
+function linkPackage(): void {
+  mkdirSync(appModules, { recursive: true });
+  if (existsSync(link) || lstatSync(link, { throwIfNoEntry: false })) unlinkSync(link);
+  symlinkSync(relative(appModules, repoRoot), link, 'dir');
+}
+
+function unlinkPackage(): void {
+  if (lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) unlinkSync(link);
+  // Only the link was ours; the folder goes if nothing else is in it.
+  if (existsSync(appModules) && readdirSync(appModules).length === 0) rmdirSync(appModules);
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)));
+}
+
+describe('webgpu-train as a package: build, then a separate Vite app imports it by name', () => {
+  let outDir: string;
+  let buildOutput: string;
+  let appChunks: { fileName: string; moduleIds: string[]; imports: string[]; dynamicImports: string[] }[] = [];
+  const viteWarnings: string[] = [];
+  let server: PreviewServer | undefined;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    buildOutput = run('npm', ['run', 'build']);
+    linkPackage();
+    outDir = mkdtempSync(join(tmpdir(), 'webgpu-train-app-'));
+    const logger = createLogger('warn', { allowClearScreen: false });
+    const warn = logger.warn.bind(logger);
+    logger.warn = (msg, options) => {
+      viteWarnings.push(msg);
+      warn(msg, options);
+    };
+    const result = await build({
+      root: appRoot,
+      configFile: false,
+      envDir: false,
+      logLevel: 'warn',
+      customLogger: logger,
+      build: { outDir, emptyOutDir: true, target: 'es2022', sourcemap: false, reportCompressedSize: false },
+    });
+    const outputs = Array.isArray(result) ? result : [result];
+    for (const o of outputs) {
+      if (!('output' in o)) throw new Error('vite build returned a watcher');
+      for (const item of o.output) {
+        if (item.type === 'chunk') {
+          appChunks.push({ fileName: item.fileName, moduleIds: item.moduleIds, imports: item.imports, dynamicImports: item.dynamicImports });
+        }
+      }
+    }
+  });
+
+  afterAll(async () => {
+    await browser?.close().catch(() => {});
+    await server?.close().catch(() => {});
+    unlinkPackage();
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('npm run build emits dist/index.js and dist/index.d.ts without Node-only imports', () => {
+    expect(buildOutput).toContain('dist/index.js');
+    expect(existsSync(distJs)).toBe(true);
+    expect(existsSync(distDts)).toBe(true);
+    const dts = readFileSync(distDts, 'utf8');
+    for (const name of ['createContext', 'Sequential', 'VERSION', "export * from './errors'"]) expect(dts).toContain(name);
+    expect(readFileSync(join(repoRoot, 'dist/errors.d.ts'), 'utf8')).toContain('class WebGPUUnavailableError');
+    const specifiers = importedSpecifiers(readFileSync(distJs, 'utf8'), distJs);
+    expect(specifiers.filter(isNodeOnly), `dist/index.js imports ${JSON.stringify(specifiers)}`).toEqual([]);
+  });
+
+  it("the app's 'webgpu-train' resolves through package.json exports to dist/, bundled without Dawn or node: modules", () => {
+    expect(appChunks.length).toBeGreaterThan(0);
+    const modules = appChunks.flatMap((c) => c.moduleIds);
+    // The bundle holds the built library (dist/index.js, by its real path), not the sources.
+    expect(modules).toContain(realpathSync(distJs));
+    const fromRepo = modules.filter((m) => m.startsWith(repoRoot) && !m.startsWith(appRoot)).map((m) => relative(repoRoot, m));
+    expect(fromRepo.filter((m) => !m.startsWith('dist/') && !m.startsWith('node_modules/'))).toEqual([]);
+    expect(modules.filter((m) => /[\\/]node_modules[\\/]webgpu[\\/]/.test(m))).toEqual([]);
+    // Nothing left to import at run time: no externals, and no Node-only specifier in any chunk.
+    for (const c of appChunks) {
+      expect(c.imports.filter((s) => !appChunks.some((o) => o.fileName === s)), c.fileName).toEqual([]);
+      expect(c.dynamicImports.filter(isNodeOnly), c.fileName).toEqual([]);
+    }
+    const files = filesUnder(outDir);
+    expect(files).toContain('index.html');
+    expect(files.filter((f) => f.endsWith('.node') || f.includes('dawn'))).toEqual([]);
+    for (const f of files.filter((f) => f.endsWith('.js'))) {
+      const specifiers = importedSpecifiers(readFileSync(join(outDir, f), 'utf8'), f);
+      expect(specifiers.filter(isNodeOnly), `${f} imports ${JSON.stringify(specifiers)}`).toEqual([]);
+    }
+    expect(viteWarnings.filter((w) => /externalized for browser compatibility|node:|webgpu/i.test(w))).toEqual([]);
+  });
+
+  it('the app type-checks against the published dist/*.d.ts (e2e/app/tsconfig.json)', () => {
+    const tsc = join(repoRoot, 'node_modules/typescript/bin/tsc');
+    const out = spawnSync(process.execPath, [tsc, '-p', join(appRoot, 'tsconfig.json'), '--traceResolution'], { encoding: 'utf8' });
+    expect(out.status, out.stdout.split('\n').filter((l) => l.includes('error')).join('\n')).toBe(0);
+    // Resolved as an installed package, to the declarations of the build.
+    expect(out.stdout).toContain(`Module name 'webgpu-train' was successfully resolved to '${realpathSync(distDts)}'`);
+  });
+
+  it('the built app, served by vite preview, trains XOR in Chromium', async () => {
+    server = await preview({
+      root: appRoot,
+      configFile: false,
+      envDir: false,
+      logLevel: 'warn',
+      build: { outDir },
+      preview: { host: '127.0.0.1', port: 0, open: false },
+    });
+    const { port } = server.httpServer.address() as AddressInfo;
+    browser = await launchBrowser();
+    const p = await openPage(browser, `http://127.0.0.1:${port}/`);
+    const status = p.page.locator('#status');
+    await p.page.waitForFunction(() => document.getElementById('status')?.dataset.state !== 'running', null, { timeout: 120_000 });
+    const text = (await p.page.locator('#result').textContent()) ?? '';
+    expect(await status.getAttribute('data-state'), text).toBe('done');
+    const r = JSON.parse(text) as XorResult;
+    console.log(`XOR app: outputs ${r.outputs.map((o) => o.toFixed(3)).join(' ')}, loss ${r.firstLoss.toFixed(3)} → ${r.finalLoss.toFixed(4)}`);
+    expect(r.version).toBe(pkg.version);
+    expect(r.predicted).toEqual([0, 1, 1, 0]);
+    expect(r.accuracy).toBe(1);
+    r.outputs.forEach((o, i) => expect(Math.abs(o - [0, 1, 1, 0][i])).toBeLessThan(0.1));
+    expect(r.finalLoss).toBeLessThan(0.05);
+    expect(r.finalLoss).toBeLessThan(r.firstLoss);
+    expect(r.uncapturedErrors).toEqual([]);
+    expect(r.healthy).toBe(true);
+    expect(await status.textContent()).toBe('XOR learned: 0 1 1 0');
+    expect(p.errors()).toEqual([]);
+    await p.close();
+  });
+});

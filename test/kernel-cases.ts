@@ -1,0 +1,345 @@
+// Every WGSL kernel against its CPU reference function (src/cpu), as a plain list of cases that run
+// anywhere a GpuContext exists: test/gpu-kernels.test.ts runs them in Node (Dawn), and
+// e2e/pages/kernels.ts runs the same list in Chromium (imported through Vite), with the same inputs
+// and the same tolerances. This module imports only from src/: no vitest, no node: modules, no
+// `webgpu`, so that a browser can load it.
+//
+// Shapes do and do not divide the 64×64 tile. Inputs are seeded uniform numbers in [−1, 1).
+// Tolerances: matrix kernels |gpu − cpu| ≤ 2e-6·K + 1e-5·|cpu| (f32 sums of K products, both
+// sides rounding differently); element-wise and loss kernels ≤ 1e-6 + 1e-5·|cpu|; gatherRows is exact.
+import * as cpu from '../src/cpu';
+import type { GpuContext } from '../src/gpu/context';
+import { runKernel } from '../src/kernels/run';
+import { elementwiseWorkgroups, matmulWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../src/kernels/workgroups';
+import { ACTIVATION_ID, type ElementwiseActivation } from '../src/types';
+
+/** One comparison: every |actual[i] − expected[i]| must be ≤ atol + rtol·|expected[i]|. */
+export interface Check {
+  what: string;
+  actual: ArrayLike<number>;
+  expected: ArrayLike<number>;
+  atol: number;
+  rtol: number;
+}
+
+export interface CaseResult {
+  checks: Check[];
+}
+
+export interface KernelCase {
+  /** The describe block the Node test puts it in. */
+  group: string;
+  /** Unique across the list; the Node test's name for it. */
+  name: string;
+  run(ctx: GpuContext): Promise<CaseResult>;
+}
+
+/** A check reduced to numbers (what a page sends back instead of the arrays). */
+export interface CheckSummary {
+  what: string;
+  length: number;
+  atol: number;
+  rtol: number;
+  /** worstExcess(actual, expected, atol, rtol): ≤ 0 passes; Infinity for NaN or a short output. */
+  worstExcess: number;
+  maxAbsDiff: number;
+  pass: boolean;
+}
+
+/** Seeded uniform numbers in [lo, hi): tests must be reproducible. */
+export function randomArray(seed: number, length: number, lo = -1, hi = 1): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
+  }
+  return out;
+}
+
+/** Largest violation of |actual − expected| ≤ atol + rtol·|expected|; ≤ 0 means all within. */
+export function worstExcess(actual: ArrayLike<number>, expected: ArrayLike<number>, atol: number, rtol: number): number {
+  if (actual.length < expected.length) return Infinity;
+  let worst = -Infinity;
+  for (let i = 0; i < expected.length; i++) {
+    const excess = Math.abs(actual[i] - expected[i]) - (atol + rtol * Math.abs(expected[i]));
+    if (Number.isNaN(excess)) return Infinity;
+    worst = Math.max(worst, excess);
+  }
+  return worst;
+}
+
+export function summarize(check: Check): CheckSummary {
+  const worst = worstExcess(check.actual, check.expected, check.atol, check.rtol);
+  let maxAbsDiff = 0;
+  const n = Math.min(check.actual.length, check.expected.length);
+  for (let i = 0; i < n; i++) {
+    const d = Math.abs(check.actual[i] - check.expected[i]);
+    maxAbsDiff = Number.isNaN(d) ? Infinity : Math.max(maxAbsDiff, d);
+  }
+  return {
+    what: check.what,
+    length: check.expected.length,
+    atol: check.atol,
+    rtol: check.rtol,
+    worstExcess: worst,
+    maxAbsDiff,
+    pass: worst <= 0,
+  };
+}
+
+const ACTS: ElementwiseActivation[] = ['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu'];
+const SLOPE = 0.1;
+const RTOL = 1e-5;
+const check = (what: string, actual: ArrayLike<number>, expected: ArrayLike<number>, atol: number, rtol = RTOL): Check => ({
+  what,
+  actual,
+  expected,
+  atol,
+  rtol,
+});
+
+const cases: KernelCase[] = [];
+const add = (group: string, name: string, run: KernelCase['run']) => cases.push({ group, name, run });
+
+// ---- matmul -------------------------------------------------------------------------------------
+const MATMUL_SHAPES: [number, number, number][] = [
+  [1, 1, 1],
+  [7, 33, 5],
+  [33, 7, 65],
+  [64, 64, 16],
+  [65, 130, 17],
+  [257, 33, 100],
+];
+for (const [m, n, k] of MATMUL_SHAPES) {
+  for (const transA of [false, true]) {
+    for (const transB of [false, true]) {
+      add('matmul', `C[${m},${n}] = A${transA ? 'ᵀ' : ''}·B${transB ? 'ᵀ' : ''}, K=${k}`, async (ctx) => {
+        const a = randomArray(m * 131 + k, m * k);
+        const b = randomArray(n * 17 + k, k * n);
+        const ref = new Float32Array(m * n);
+        cpu.matmul(ref, a, b, m, n, k, transA, transB);
+        const out = await runKernel(ctx, 'matmul', {
+          constants: { TRANS_A: transA, TRANS_B: transB },
+          uniforms: { params: { M: m, N: n, K: k } },
+          buffers: { a, b, c: new Float32Array(m * n).fill(NaN) },
+          workgroups: matmulWorkgroups(m, n),
+        });
+        return { checks: [check('c', out.c, ref, 2e-6 * k)] };
+      });
+    }
+  }
+}
+
+// ---- dense layer kernels ------------------------------------------------------------------------
+const DENSE_SHAPES: [number, number, number][] = [
+  [1, 1, 1],
+  [7, 33, 5],
+  [65, 17, 70],
+  [130, 100, 10],
+];
+for (const act of ACTS) {
+  for (const [batch, nIn, nOut] of DENSE_SHAPES) {
+    add('dense layer kernels', `denseForward ${act} batch ${batch}, ${nIn}→${nOut}`, async (ctx) => {
+      const x = randomArray(1, batch * nIn);
+      const w = randomArray(2, nOut * nIn);
+      const bias = randomArray(3, nOut);
+      const u = new Float32Array(batch * nOut);
+      const z = new Float32Array(batch * nOut);
+      cpu.denseForward(u, z, x, w, bias, batch, nIn, nOut, act, SLOPE);
+      const out = await runKernel(ctx, 'denseForward', {
+        constants: { ACTIVATION: ACTIVATION_ID[act], SLOPE, TRANS_B: true },
+        uniforms: { params: { batch, nIn, nOut } },
+        buffers: { x, w, bias, u: new Float32Array(u.length), z: new Float32Array(z.length) },
+        workgroups: matmulWorkgroups(batch, nOut),
+      });
+      return { checks: [check('u', out.u, u, 2e-6 * nIn), check('z', out.z, z, 2e-6 * nIn)] };
+    });
+    add('dense layer kernels', `denseBackwardInput ${act} batch ${batch}, ${nIn}→${nOut}`, async (ctx) => {
+      const dy = randomArray(4, batch * nOut);
+      const w = randomArray(5, nOut * nIn);
+      const uPrev = randomArray(6, batch * nIn, -3, 3);
+      const dx = new Float32Array(batch * nIn);
+      cpu.denseBackwardInput(dx, dy, w, uPrev, batch, nIn, nOut, act, SLOPE);
+      const out = await runKernel(ctx, 'denseBackwardInput', {
+        constants: { ACTIVATION: ACTIVATION_ID[act], SLOPE },
+        uniforms: { params: { batch, nIn, nOut } },
+        buffers: { dy, w, uPrev, dx: new Float32Array(dx.length) },
+        workgroups: matmulWorkgroups(batch, nIn),
+      });
+      return { checks: [check('dx', out.dx, dx, 2e-6 * nOut)] };
+    });
+  }
+}
+
+// ---- element-wise kernels -----------------------------------------------------------------------
+for (const count of [1, 255, 1000, 70_000]) {
+  for (const act of ACTS) {
+    add('element-wise kernels', `activationForward/Backward ${act}, ${count} elements`, async (ctx) => {
+      const u = randomArray(count, count, -6, 6);
+      const dz = randomArray(count + 1, count);
+      const z = new Float32Array(count);
+      const du = new Float32Array(count);
+      cpu.activationForward(z, u, count, act, SLOPE);
+      cpu.activationBackward(du, dz, u, count, act, SLOPE);
+      const constants = { ACTIVATION: ACTIVATION_ID[act], SLOPE };
+      const fwd = await runKernel(ctx, 'activationForward', {
+        constants,
+        uniforms: { params: { count } },
+        buffers: { u, z: new Float32Array(count) },
+        workgroups: elementwiseWorkgroups(count),
+      });
+      const bwd = await runKernel(ctx, 'activationBackward', {
+        constants,
+        uniforms: { params: { count } },
+        buffers: { dz, u, du: new Float32Array(count) },
+        workgroups: elementwiseWorkgroups(count),
+      });
+      return { checks: [check('z', fwd.z, z, 1e-6), check('du', bwd.du, du, 1e-6)] };
+    });
+  }
+}
+
+for (const [rows, cols] of [[1, 1], [3, 10], [100, 7], [257, 33]] as const) {
+  add('element-wise kernels', `biasGrad and softmaxForward ${rows}×${cols}`, async (ctx) => {
+    const dy = randomArray(rows, rows * cols);
+    const db = new Float32Array(cols);
+    cpu.biasGrad(db, dy, rows, cols);
+    const bg = await runKernel(ctx, 'biasGrad', {
+      uniforms: { params: { rows, cols } },
+      buffers: { dy, db: new Float32Array(cols) },
+      workgroups: perItemWorkgroups(cols),
+    });
+    const u = randomArray(cols, rows * cols, -20, 20);
+    const p = new Float32Array(rows * cols);
+    cpu.softmaxForward(p, u, rows, cols);
+    const sm = await runKernel(ctx, 'softmaxForward', {
+      uniforms: { params: { rows, cols } },
+      buffers: { u, p: new Float32Array(rows * cols) },
+      workgroups: perItemWorkgroups(rows),
+    });
+    return { checks: [check('biasGrad db', bg.db, db, 2e-6 * rows), check('softmaxForward p', sm.p, p, 1e-6)] };
+  });
+}
+
+add('element-wise kernels', 'gatherRows follows a permutation from a batch start', async (ctx) => {
+  const rows = 37;
+  const cols = 13;
+  const total = 100;
+  const src = randomArray(9, total * cols);
+  const indices = new Uint32Array(total).map((_, i) => (i * 37 + 11) % total);
+  const out = new Float32Array(rows * cols);
+  cpu.gatherRows(out, src, indices, 50, rows, cols);
+  const gpu = await runKernel(ctx, 'gatherRows', {
+    uniforms: { params: { rows, cols }, step: { start: 50, slot: 0 } },
+    buffers: { indices, src, out: new Float32Array(rows * cols) },
+    workgroups: elementwiseWorkgroups(rows * cols),
+  });
+  // A copy: exact.
+  return { checks: [check('out', gpu.out, out, 0, 0)] };
+});
+
+for (const count of [1, 1000, 300_001]) {
+  add('element-wise kernels', `sgdUpdate and momentumUpdate over ${count} parameters`, async (ctx) => {
+    const w = randomArray(1, count);
+    const g = randomArray(2, count);
+    const m = randomArray(3, count);
+    const lr = 0.05;
+    const beta = 0.9;
+    const w1 = w.slice();
+    cpu.sgdUpdate(w1, g, count, lr);
+    const sgd = await runKernel(ctx, 'sgdUpdate', {
+      uniforms: { params: { count, lr } },
+      buffers: { w, g },
+      workgroups: elementwiseWorkgroups(count),
+    });
+    const w2 = w.slice();
+    const m2 = m.slice();
+    cpu.momentumUpdate(w2, m2, g, count, lr, beta);
+    const mom = await runKernel(ctx, 'momentumUpdate', {
+      uniforms: { params: { count, lr, beta } },
+      buffers: { w, m, g },
+      workgroups: elementwiseWorkgroups(count),
+    });
+    return {
+      checks: [check('sgd w', sgd.w, w1, 1e-6), check('momentum w', mom.w, w2, 1e-6), check('momentum m', mom.m, m2, 1e-6)],
+    };
+  });
+}
+
+// ---- loss kernels -------------------------------------------------------------------------------
+const LOSS_SHAPES: [number, number][] = [[1, 1], [3, 10], [256, 10], [1000, 3]];
+for (const [rows, cols] of LOSS_SHAPES) {
+  for (const act of ACTS) {
+    add('loss kernels', `mseLoss with ${act} output, ${rows}×${cols}`, async (ctx) => {
+      const u = randomArray(rows, rows * cols, -3, 3);
+      const z = new Float32Array(rows * cols);
+      cpu.activationForward(z, u, rows * cols, act, SLOPE);
+      const y = randomArray(cols, rows * cols);
+      const du = new Float32Array(rows * cols);
+      const loss = cpu.mseLoss(du, u, z, y, rows, cols, act, SLOPE);
+      const out = await runKernel(ctx, 'mseLoss', {
+        constants: { ACTIVATION: ACTIVATION_ID[act], SLOPE },
+        uniforms: { params: { rows, cols }, step: { start: 0, slot: 1 } },
+        buffers: { u, z, y, du: new Float32Array(du.length), loss: new Float32Array(2) },
+        workgroups: SINGLE_WORKGROUP,
+      });
+      return { checks: [check('du', out.du, du, 1e-7), check('loss (slot 1)', [out.loss[1]], [loss], 1e-6)] };
+    });
+  }
+  add('loss kernels', `softmaxCrossEntropy and sigmoidBce, ${rows}×${cols}`, async (ctx) => {
+    const u = randomArray(rows + 5, rows * cols, -8, 8);
+    const y = new Float32Array(rows * cols);
+    for (let r = 0; r < rows; r++) y[r * cols + ((r * 7) % cols)] = 1;
+    const du = new Float32Array(rows * cols);
+    const ce = cpu.softmaxCrossEntropy(du, u, y, rows, cols);
+    const out = await runKernel(ctx, 'softmaxCrossEntropy', {
+      uniforms: { params: { rows, cols }, step: { start: 0, slot: 0 } },
+      buffers: { u, y, du: new Float32Array(du.length), loss: new Float32Array(1) },
+      workgroups: SINGLE_WORKGROUP,
+    });
+    const yb = randomArray(rows + 6, rows * cols, 0, 1);
+    const dub = new Float32Array(rows * cols);
+    const bce = cpu.sigmoidBce(dub, u, yb, rows, cols);
+    const outb = await runKernel(ctx, 'sigmoidBce', {
+      uniforms: { params: { rows, cols }, step: { start: 0, slot: 0 } },
+      buffers: { u, y: yb, du: new Float32Array(dub.length), loss: new Float32Array(1) },
+      workgroups: SINGLE_WORKGROUP,
+    });
+    return {
+      checks: [
+        check('softmaxCrossEntropy du', out.du, du, 1e-7),
+        check('softmaxCrossEntropy loss', out.loss, [ce], 1e-6),
+        check('sigmoidBce du', outb.du, dub, 1e-7),
+        check('sigmoidBce loss', outb.loss, [bce], 1e-6),
+      ],
+    };
+  });
+}
+
+/** Every kernel case, in a fixed order; names are unique. */
+export const KERNEL_CASES: readonly KernelCase[] = cases;
+
+/**
+ * The negative control: matmul told K=4 for a K=5 product. Its check must FAIL, which shows that
+ * a wrong kernel result is caught by the comparison (a harness that always passes would not).
+ */
+export const MUST_FAIL_CASE: KernelCase = {
+  group: 'negative control',
+  name: 'a kernel given wrong sizes is caught by the comparison (the test can fail)',
+  async run(ctx) {
+    const a = randomArray(1, 7 * 5);
+    const b = randomArray(2, 5 * 9);
+    const ref = new Float32Array(7 * 9);
+    cpu.matmul(ref, a, b, 7, 9, 5, false, false);
+    const out = await runKernel(ctx, 'matmul', {
+      uniforms: { params: { M: 7, N: 9, K: 4 } },
+      buffers: { a, b, c: new Float32Array(63) },
+      workgroups: matmulWorkgroups(7, 9),
+    });
+    return { checks: [check('c', out.c, ref, 1e-5, 1e-5)] };
+  },
+};
