@@ -4,7 +4,8 @@
 // Bindings: params {batch, nIn, nOut}; dy: δ [batch, nOut]; w: W [nOut, nIn];
 //           uPrev: U of the previous layer [batch, nIn]; dx: [batch, nIn], written.
 // Overrides: ACTIVATION, SLOPE of the previous layer (lib/activation.wgsl).
-// Dispatch: (ceil(nIn/64), ceil(batch/64)) workgroups of 16×16. Needs lib/matmul_tile.wgsl.
+// Dispatch: 16×16 workgroups over tiles of 16·MM_ROWS × 16·MM_COLS outputs. Needs a matmul core
+// (lib/matmul_shared.wgsl or lib/matmul_register.wgsl) and lib/matmul_layout.wgsl.
 struct Params { batch: u32, nIn: u32, nOut: u32 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -19,13 +20,13 @@ fn loadB(i: u32) -> f32 { return w[i]; }
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let acc = matmulBlock(wg.xy, lid.xy, params.batch, params.nIn, params.nOut);
-  for (var r = 0u; r < 4u; r++) {
-    let row = wg.y * MM_TILE + lid.y * 4u + r;
-    for (var j = 0u; j < 4u; j++) {
-      let col = wg.x * MM_TILE + lid.x * 4u + j;
+  for (var r = 0u; r < MM_ROWS; r++) {
+    let row = mmRow(wg.xy, lid.xy, r);
+    for (var j = 0u; j < MM_COLS; j++) {
+      let col = mmCol(wg.xy, lid.xy, j);
       if (row < params.batch && col < params.nIn) {
         let i = row * params.nIn + col;
-        var g = acc[r][j];
+        var g = mmAt(acc, r, j);
         if (ACTIVATION != 0u) {
           g *= activateGrad(uPrev[i]);
         }

@@ -11,7 +11,11 @@ import * as cpu from '../src/cpu';
 import type { GpuContext } from '../src/gpu/context';
 import { runKernel } from '../src/kernels/run';
 import { elementwiseWorkgroups, matmulWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../src/kernels/workgroups';
+import type { MatmulCore } from '../src/kernels/sources';
 import { ACTIVATION_ID, type ElementwiseActivation } from '../src/types';
+
+/** Both matrix-product cores are checked on every adapter, whichever the adapter would pick. */
+const CORES: MatmulCore[] = ['shared', 'register'];
 
 /** One comparison: every |actual[i] − expected[i]| must be ≤ atol + rtol·|expected[i]|. */
 export interface Check {
@@ -117,7 +121,8 @@ const MATMUL_SHAPES: [number, number, number][] = [
 for (const [m, n, k] of MATMUL_SHAPES) {
   for (const transA of [false, true]) {
     for (const transB of [false, true]) {
-      add('matmul', `C[${m},${n}] = A${transA ? 'ᵀ' : ''}·B${transB ? 'ᵀ' : ''}, K=${k}`, async (ctx) => {
+      for (const core of CORES) {
+      add('matmul', `C[${m},${n}] = A${transA ? 'ᵀ' : ''}·B${transB ? 'ᵀ' : ''}, K=${k}, ${core} core`, async (ctx) => {
         const a = randomArray(m * 131 + k, m * k);
         const b = randomArray(n * 17 + k, k * n);
         const ref = new Float32Array(m * n);
@@ -126,10 +131,12 @@ for (const [m, n, k] of MATMUL_SHAPES) {
           constants: { TRANS_A: transA, TRANS_B: transB },
           uniforms: { params: { M: m, N: n, K: k } },
           buffers: { a, b, c: new Float32Array(m * n).fill(NaN) },
-          workgroups: matmulWorkgroups(m, n),
+          workgroups: matmulWorkgroups(m, n, core),
+          matmulCore: core,
         });
         return { checks: [check('c', out.c, ref, 2e-6 * k)] };
       });
+      }
     }
   }
 }
@@ -143,7 +150,8 @@ const DENSE_SHAPES: [number, number, number][] = [
 ];
 for (const act of ACTS) {
   for (const [batch, nIn, nOut] of DENSE_SHAPES) {
-    add('dense layer kernels', `denseForward ${act} batch ${batch}, ${nIn}→${nOut}`, async (ctx) => {
+    for (const core of CORES) {
+    add('dense layer kernels', `denseForward ${act} batch ${batch}, ${nIn}→${nOut}, ${core} core`, async (ctx) => {
       const x = randomArray(1, batch * nIn);
       const w = randomArray(2, nOut * nIn);
       const bias = randomArray(3, nOut);
@@ -154,11 +162,12 @@ for (const act of ACTS) {
         constants: { ACTIVATION: ACTIVATION_ID[act], SLOPE, TRANS_B: true },
         uniforms: { params: { batch, nIn, nOut } },
         buffers: { x, w, bias, u: new Float32Array(u.length), z: new Float32Array(z.length) },
-        workgroups: matmulWorkgroups(batch, nOut),
+        workgroups: matmulWorkgroups(batch, nOut, core),
+        matmulCore: core,
       });
       return { checks: [check('u', out.u, u, 2e-6 * nIn), check('z', out.z, z, 2e-6 * nIn)] };
     });
-    add('dense layer kernels', `denseBackwardInput ${act} batch ${batch}, ${nIn}→${nOut}`, async (ctx) => {
+    add('dense layer kernels', `denseBackwardInput ${act} batch ${batch}, ${nIn}→${nOut}, ${core} core`, async (ctx) => {
       const dy = randomArray(4, batch * nOut);
       const w = randomArray(5, nOut * nIn);
       const uPrev = randomArray(6, batch * nIn, -3, 3);
@@ -168,10 +177,12 @@ for (const act of ACTS) {
         constants: { ACTIVATION: ACTIVATION_ID[act], SLOPE },
         uniforms: { params: { batch, nIn, nOut } },
         buffers: { dy, w, uPrev, dx: new Float32Array(dx.length) },
-        workgroups: matmulWorkgroups(batch, nIn),
+        workgroups: matmulWorkgroups(batch, nIn, core),
+        matmulCore: core,
       });
       return { checks: [check('dx', out.dx, dx, 2e-6 * nOut)] };
     });
+    }
   }
 }
 
@@ -338,7 +349,7 @@ export const MUST_FAIL_CASE: KernelCase = {
     const out = await runKernel(ctx, 'matmul', {
       uniforms: { params: { M: 7, N: 9, K: 4 } },
       buffers: { a, b, c: new Float32Array(63) },
-      workgroups: matmulWorkgroups(7, 9),
+      workgroups: matmulWorkgroups(7, 9, ctx.matmulCore),
     });
     return { checks: [check('c', out.c, ref, 1e-5, 1e-5)] };
   },

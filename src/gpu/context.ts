@@ -1,4 +1,5 @@
 import { DeviceLostError, GPUValidationError, LimitError, WebGPUUnavailableError } from '../errors';
+import type { MatmulCore } from '../kernels/sources';
 import { BufferUsage } from './flags';
 
 export interface ContextOptions {
@@ -10,6 +11,12 @@ export interface ContextOptions {
    */
   device?: GPUDevice;
   powerPreference?: GPUPowerPreference;
+  /**
+   * The matrix-product core: 'shared' (workgroup-memory tiles, for GPUs) or 'register' (8×8 blocks
+   * per invocation, for CPU implementations). Default: 'register' on a fallback (software) adapter,
+   * 'shared' otherwise.
+   */
+  matmulCore?: MatmulCore;
 }
 
 /** What the adapter says about itself, for showing the user which GPU trains. */
@@ -39,6 +46,7 @@ const NO_WEBGPU_HELP =
 export class GpuContext {
   readonly device: GPUDevice;
   readonly adapter: AdapterDescription;
+  readonly matmulCore: MatmulCore;
   private readonly buffers = new Map<GPUBuffer, number>();
   private readonly cache = new Map<string, unknown>();
   private uncaptured: string[] = [];
@@ -49,9 +57,10 @@ export class GpuContext {
    */
   private readonly gpu: GPU | undefined;
 
-  private constructor(device: GPUDevice, adapter: AdapterDescription, gpu?: GPU) {
+  private constructor(device: GPUDevice, adapter: AdapterDescription, gpu: GPU | undefined, matmulCore: MatmulCore | undefined) {
     this.device = device;
     this.adapter = adapter;
+    this.matmulCore = matmulCore ?? (adapter.isFallbackAdapter || adapter.architecture === 'swiftshader' ? 'register' : 'shared');
     this.gpu = gpu;
     device.addEventListener?.('uncapturederror', (event: Event) => {
       const error = (event as GPUUncapturedErrorEvent).error;
@@ -64,7 +73,7 @@ export class GpuContext {
 
   static async create(options: ContextOptions = {}): Promise<GpuContext> {
     if (options.device) {
-      return new GpuContext(options.device, describeAdapter(undefined, options.device), options.gpu);
+      return new GpuContext(options.device, describeAdapter(undefined, options.device), options.gpu, options.matmulCore);
     }
     const gpu = options.gpu ?? (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
     if (!gpu) throw new WebGPUUnavailableError(`WebGPU is not available here. ${NO_WEBGPU_HELP}`);
@@ -81,7 +90,7 @@ export class GpuContext {
         maxBufferSize: adapter.limits.maxBufferSize,
       },
     });
-    return new GpuContext(device, describeAdapter(adapter, device), gpu);
+    return new GpuContext(device, describeAdapter(adapter, device), gpu, options.matmulCore);
   }
 
   /** Throws DeviceLostError if the device is gone, GPUValidationError if errors went uncaptured. */

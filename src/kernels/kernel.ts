@@ -2,7 +2,7 @@ import { ShapeError } from '../errors';
 import type { GpuContext } from '../gpu/context';
 import { BufferUsage, ShaderStage } from '../gpu/flags';
 import { packUniform, reflectShader, type BindingInfo, type ShaderLayout } from './reflect';
-import { kernelSource, type KernelName } from './sources';
+import { kernelSource, usesMatmul, type KernelName, type MatmulCore } from './sources';
 
 /** A buffer, or a range of one (a layer's weights inside the model's parameter buffer). */
 export type Resource = GPUBuffer | { buffer: GPUBuffer; offset?: number; size?: number };
@@ -20,15 +20,19 @@ export interface KernelInfo {
   layout: ShaderLayout;
 }
 
-const infos = new Map<KernelName, KernelInfo>();
+const infos = new Map<string, KernelInfo>();
 
-/** A kernel's WGSL and the layout reflected from it (computed once per process). */
-export function kernelInfo(name: KernelName): KernelInfo {
-  let info = infos.get(name);
+/**
+ * A kernel's WGSL (with the given matmul core where it has one) and the layout reflected from it,
+ * computed once per process. Bindings do not depend on the core.
+ */
+export function kernelInfo(name: KernelName, core: MatmulCore = 'shared'): KernelInfo {
+  const key = usesMatmul(name) ? `${name}:${core}` : name;
+  let info = infos.get(key);
   if (!info) {
-    const code = kernelSource(name);
+    const code = kernelSource(name, core);
     info = { name, code, layout: reflectShader(name, code) };
-    infos.set(name, info);
+    infos.set(key, info);
   }
   return info;
 }
@@ -54,16 +58,20 @@ function bindGroupLayout(ctx: GpuContext, info: KernelInfo): GPUBindGroupLayout 
 
 export type Constants = Record<string, number | boolean>;
 
-/** The compiled pipeline for a kernel and override constants; compiled once per context. */
-export function pipeline(ctx: GpuContext, name: KernelName, constants: Constants = {}): Promise<GPUComputePipeline> {
-  const info = kernelInfo(name);
+/**
+ * The compiled pipeline for a kernel and override constants, with the context's matmul core unless
+ * another is named; compiled once per context.
+ */
+export function pipeline(ctx: GpuContext, name: KernelName, constants: Constants = {}, core: MatmulCore = ctx.matmulCore): Promise<GPUComputePipeline> {
+  const info = kernelInfo(name, core);
   const unknown = Object.keys(constants).filter((c) => !info.layout.overrides.includes(c));
   if (unknown.length) throw new ShapeError(`kernel ${name} has no override constant ${unknown.join(', ')}`);
   const values: Record<string, number> = {};
   for (const [k, v] of Object.entries(constants)) values[k] = typeof v === 'boolean' ? Number(v) : v;
-  const key = `pipeline:${name}:${JSON.stringify(values)}`;
+  const variant = usesMatmul(name) ? `${name}:${core}` : name;
+  const key = `pipeline:${variant}:${JSON.stringify(values)}`;
   return ctx.cached(key, () => {
-    const module = ctx.cached(`module:${name}`, () => ctx.device.createShaderModule({ label: name, code: info.code }));
+    const module = ctx.cached(`module:${variant}`, () => ctx.device.createShaderModule({ label: variant, code: info.code }));
     return ctx.device.createComputePipelineAsync({
       label: name,
       layout: ctx.device.createPipelineLayout({ bindGroupLayouts: [bindGroupLayout(ctx, info)] }),

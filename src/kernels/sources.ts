@@ -15,12 +15,14 @@ import softmaxCrossEntropy from '../../shaders/softmax_cross_entropy.wgsl?raw';
 import softmaxForward from '../../shaders/softmax_forward.wgsl?raw';
 import activationLib from '../../shaders/lib/activation.wgsl?raw';
 import lossReduceLib from '../../shaders/lib/loss_reduce.wgsl?raw';
-import matmulTileLib from '../../shaders/lib/matmul_tile.wgsl?raw';
+import matmulLayoutLib from '../../shaders/lib/matmul_layout.wgsl?raw';
+import matmulRegisterLib from '../../shaders/lib/matmul_register.wgsl?raw';
+import matmulSharedLib from '../../shaders/lib/matmul_shared.wgsl?raw';
 
 export const KERNEL_SOURCES = {
-  matmul: [matmul, matmulTileLib],
-  denseForward: [denseForward, matmulTileLib, activationLib],
-  denseBackwardInput: [denseBackwardInput, matmulTileLib, activationLib],
+  matmul: [matmul],
+  denseForward: [denseForward, activationLib],
+  denseBackwardInput: [denseBackwardInput, activationLib],
   biasGrad: [biasGrad],
   activationForward: [activationForward, activationLib],
   activationBackward: [activationBackward, activationLib],
@@ -35,6 +37,22 @@ export const KERNEL_SOURCES = {
 
 export type KernelName = keyof typeof KERNEL_SOURCES;
 
-export function kernelSource(name: KernelName): string {
-  return KERNEL_SOURCES[name].join('\n');
+/**
+ * The two matrix-product cores behind matmul, dense_forward and dense_backward_input:
+ * 'shared' stages tiles in workgroup memory (GPUs); 'register' computes 8×8 blocks per invocation
+ * straight from the buffers (CPU implementations such as SwiftShader, where it runs about 5× faster).
+ */
+export type MatmulCore = 'shared' | 'register';
+const MATMUL_CORES: Record<MatmulCore, string> = { shared: matmulSharedLib, register: matmulRegisterLib };
+/** Output rows (and columns) one 16×16 workgroup covers with each core. */
+export const MATMUL_TILE: Record<MatmulCore, number> = { shared: 64, register: 128 };
+
+export function usesMatmul(name: KernelName): boolean {
+  return name === 'matmul' || name === 'denseForward' || name === 'denseBackwardInput';
+}
+
+export function kernelSource(name: KernelName, core: MatmulCore): string {
+  const parts: string[] = [...KERNEL_SOURCES[name]];
+  if (usesMatmul(name)) parts.push(MATMUL_CORES[core], matmulLayoutLib);
+  return parts.join('\n');
 }

@@ -1,8 +1,11 @@
 // How many workgroups each kernel needs for given sizes (its shader header states the same rule).
 
-/** Matrix kernels: a 64×64 output tile per workgroup. */
-export function matmulWorkgroups(rows: number, cols: number): [number, number, number] {
-  return [Math.ceil(cols / 64), Math.ceil(rows / 64), 1];
+import { MATMUL_TILE, type MatmulCore } from './sources';
+
+/** Matrix kernels: one workgroup per output tile of the core's size. */
+export function matmulWorkgroups(rows: number, cols: number, core: MatmulCore): [number, number, number] {
+  const tile = MATMUL_TILE[core];
+  return [Math.ceil(cols / tile), Math.ceil(rows / tile), 1];
 }
 
 /** Grid-stride element-wise kernels: 256 invocations per workgroup, at most 4096 workgroups. */
