@@ -5,7 +5,7 @@ import type { KernelName } from '../kernels/sources';
 import { elementwiseWorkgroups, matmulWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../kernels/workgroups';
 import { denseActivation, outputSize, type NetConfig } from '../model/config';
 import type { ParamLayout, TensorSlot } from '../model/layout';
-import { ACTIVATION_ID, type ElementwiseActivation } from '../types';
+import { ACTIVATION_ID } from '../types';
 import type { Dataset, Engine, GradientResult, StepOptimizer } from './engine';
 
 /** Per-batch GPU buffers, sized for `capacity` rows; shared by every plan of the model. */
@@ -85,13 +85,17 @@ export class GpuEngine implements Engine {
     return engine;
   }
 
+  /** Compiles what training uses; gradients()/backward() compile their extra pipelines on first use. */
   private async compileAll(): Promise<void> {
-    const work: Promise<unknown>[] = [];
-    const acts = new Set<ElementwiseActivation>(['linear', ...this.cfg.layers.map((l) => denseActivation(l.activation))]);
-    for (const layer of this.cfg.layers) work.push(this.pipe('denseForward', this.activationConstants(layer), true));
-    for (const a of acts) work.push(this.pipe('denseBackwardInput', { ACTIVATION: ACTIVATION_ID[a], SLOPE: 0 }));
+    const layers = this.cfg.layers;
+    const work: Promise<unknown>[] = layers.map((layer) => this.pipe('denseForward', this.activationConstants(layer), true));
+    for (const layer of layers.slice(0, -1)) work.push(this.pipe('denseBackwardInput', this.activationConstants(layer)));
     work.push(this.pipe('matmul', { TRANS_A: true }), this.pipe('biasGrad'), this.pipe('gatherRows'));
-    work.push(this.pipe('sgdUpdate'), this.pipe('momentumUpdate'), this.pipe('softmaxForward'));
+    work.push(this.pipe('sgdUpdate'), this.pipe('momentumUpdate'));
+    const out = layers[layers.length - 1];
+    if (this.cfg.loss === 'crossEntropy') work.push(this.pipe('softmaxCrossEntropy'), this.pipe('softmaxForward'));
+    else if (this.cfg.loss === 'binaryCrossEntropy') work.push(this.pipe('sigmoidBce'));
+    else work.push(this.pipe('mseLoss', this.activationConstants(out)));
     await Promise.all(work);
   }
 

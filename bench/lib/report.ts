@@ -1,0 +1,127 @@
+// Markdown tables from a benchmark report (the object `--json` prints), so that RESULTS.md tables are
+// generated from a run's JSON rather than typed: `npm run bench -- --from-json run.json`.
+
+interface Timing {
+  median: number;
+  min: number;
+  max: number;
+}
+
+interface EngineRun {
+  msPerStep: Timing | null;
+  cpuMsPerStep?: Timing | null;
+  samplesPerSecond: number | null;
+  tflops: number | null;
+  error?: string;
+}
+
+interface MatmulEngine {
+  ms: Timing | null;
+  cpuMs?: Timing | null;
+  tflops: number | null;
+  gpuMs?: Timing | null;
+  error?: string;
+  check: { ok: boolean; worst: number }[];
+}
+
+export interface Report {
+  date: string;
+  command: string;
+  machine: { cpus: number; cpuModel: string; loadAverage?: { before: number[]; after: number[] }; node: string };
+  adapter: { vendor: string; architecture: string; description: string; isFallbackAdapter: boolean };
+  tfjs: { version: string; defaults: Record<string, unknown> } | null;
+  settings?: { matmulCore?: string };
+  source?: { commit: string; changedFiles: string[] } | null;
+  skipped: { what: string; why: string }[];
+  mlp: {
+    model: string;
+    layers: string;
+    batch: number;
+    steps: number;
+    repeats: number;
+    check: { ok: boolean; gpuWorstRel: number; tfjsWorstRel?: number } | null;
+    webgpuTrain: EngineRun;
+    tfjsDefault?: EngineRun;
+    tfjsNoCpuForward?: EngineRun;
+    matmulShare?: { msPerStep: number | null; fractionOfStep: number | null; cpuMsPerStep: number | null; fractionOfStepCpu: number | null };
+    speedupVsTfjsDefault?: number | null;
+    speedupVsTfjsBest?: number | null;
+  }[];
+  matmul: {
+    size: string;
+    variant: string;
+    perCall: number;
+    webgpuTrain: MatmulEngine;
+    tfjs?: MatmulEngine;
+    speedupVsTfjs?: number | null;
+  }[];
+}
+
+const dash = '–';
+
+function ms(t: Timing | null | undefined): string {
+  return t ? `${t.median} (${t.min}–${t.max})` : dash;
+}
+
+function engine(r: EngineRun | undefined): [string, string, string, string] {
+  if (!r) return [dash, dash, dash, dash];
+  if (!r.msPerStep) return [`no number: ${r.error ?? 'not run'}`, dash, dash, dash];
+  return [ms(r.msPerStep), r.cpuMsPerStep ? String(r.cpuMsPerStep.median) : dash, String(r.samplesPerSecond), String(r.tflops)];
+}
+
+export function markdownTables(report: Report): string {
+  const lines: string[] = [];
+  const load = report.machine.loadAverage;
+  lines.push(
+    `Run ${report.date} · \`${report.command}\` · ${report.machine.cpus} × ${report.machine.cpuModel}, Node ${report.machine.node}` +
+      (load ? ` · load average (1/5/15 min) before ${load.before.join('/')}, after ${load.after.join('/')}` : ''),
+  );
+  lines.push(
+    `Adapter: ${[report.adapter.vendor, report.adapter.architecture, report.adapter.description].filter(Boolean).join(' / ')}` +
+      `${report.adapter.isFallbackAdapter ? ' (fallback adapter)' : ''}` +
+      ` · webgpu-train matmul core: ${report.settings?.matmulCore ?? "'shared' (the only one then)"} · TF.js ${report.tfjs?.version ?? 'not run'}` +
+      (report.tfjs ? ` (defaults ${JSON.stringify(report.tfjs.defaults)})` : ''),
+  );
+  if (report.source) {
+    const changed = report.source.changedFiles;
+    lines.push(`Library: commit ${report.source.commit}${changed.length ? ` + uncommitted changes in ${changed.length} src/shaders files` : ''}`);
+  }
+  if (report.mlp.length) {
+    lines.push('');
+    lines.push('| MLP | check (worst rel. loss diff vs CPU) | engine | ms/step median (min–max) | CPU ms/step | samples/s | TFLOP/s | TF.js ÷ webgpu-train (wall) |');
+    lines.push('|---|---|---|---|---|---|---|---|');
+    for (const m of report.mlp) {
+      const check = m.check ? `${m.check.ok ? 'ok' : 'FAILED'} ${m.check.gpuWorstRel}${m.check.tfjsWorstRel !== undefined ? `; TF.js ${m.check.tfjsWorstRel}` : ''}` : dash;
+      const name = `${m.model} ${m.layers}, batch ${m.batch} (${m.steps} steps × ${m.repeats})`;
+      lines.push(`| ${name} | ${check} | webgpu-train | ${engine(m.webgpuTrain).join(' | ')} | 1 |`);
+      if (m.tfjsDefault) lines.push(`| ${name} | | TF.js defaults | ${engine(m.tfjsDefault).join(' | ')} | ${m.speedupVsTfjsDefault ?? dash} |`);
+      if (m.tfjsNoCpuForward) {
+        const ratio = m.webgpuTrain.msPerStep && m.tfjsNoCpuForward.msPerStep ? Number((m.tfjsNoCpuForward.msPerStep.median / m.webgpuTrain.msPerStep.median).toPrecision(3)) : dash;
+        lines.push(`| ${name} | | TF.js CPU_FORWARD=false | ${engine(m.tfjsNoCpuForward).join(' | ')} | ${ratio} |`);
+      }
+      if (m.matmulShare) {
+        const sh = m.matmulShare;
+        lines.push(`| ${name} | | its matmuls alone (plain matmul kernel) | ${sh.msPerStep ?? dash} (${sh.fractionOfStep ?? dash} of the step) | ${sh.cpuMsPerStep ?? dash} (${sh.fractionOfStepCpu ?? dash}) | | | |`);
+      }
+    }
+  }
+  if (report.matmul.length) {
+    lines.push('');
+    lines.push('| matmul | variant | check | webgpu-train ms (min–max) | CPU ms | TFLOP/s | GPU ms (timestamps) | TF.js ms (min–max) | TF.js CPU ms | TF.js TFLOP/s | TF.js ÷ webgpu-train (wall) |');
+    lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const r of report.matmul) {
+      const ok = [...r.webgpuTrain.check, ...(r.tfjs?.check ?? [])];
+      const check = ok.length ? (ok.every((c) => c.ok) ? `ok (worst ${Math.max(...ok.map((c) => c.worst))} of tol.)` : 'FAILED') : dash;
+      const cpu = (e: MatmulEngine | undefined) => (e?.cpuMs ? String(e.cpuMs.median) : dash);
+      const ours = r.webgpuTrain.ms ? [ms(r.webgpuTrain.ms), cpu(r.webgpuTrain), String(r.webgpuTrain.tflops)] : [`no number: ${r.webgpuTrain.error ?? ''}`, dash, dash];
+      const theirs = r.tfjs?.ms ? [ms(r.tfjs.ms), cpu(r.tfjs), String(r.tfjs.tflops)] : [r.tfjs ? `no number: ${r.tfjs.error ?? ''}` : dash, dash, dash];
+      lines.push(`| ${r.size} | ${r.variant} | ${check} | ${ours.join(' | ')} | ${r.webgpuTrain.gpuMs ? r.webgpuTrain.gpuMs.median : dash} | ${theirs.join(' | ')} | ${r.speedupVsTfjs ?? dash} |`);
+    }
+  }
+  if (report.skipped.length) {
+    lines.push('');
+    lines.push('Skipped:');
+    for (const s of report.skipped) lines.push(`- ${s.what}: ${s.why}`);
+  }
+  return lines.join('\n');
+}
