@@ -10,7 +10,7 @@
 import * as cpu from '../src/cpu';
 import type { GpuContext } from '../src/gpu/context';
 import { runKernel } from '../src/kernels/run';
-import { elementwiseWorkgroups, matmulWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../src/kernels/workgroups';
+import { elementwiseWorkgroups, gatherWorkgroups, matmulWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../src/kernels/workgroups';
 import type { MatmulCore } from '../src/kernels/sources';
 import { ACTIVATION_ID, type ElementwiseActivation } from '../src/types';
 
@@ -236,9 +236,9 @@ for (const [rows, cols] of [[1, 1], [3, 10], [100, 7], [257, 33]] as const) {
   });
 }
 
-add('element-wise kernels', 'gatherRows follows a permutation from a batch start', async (ctx) => {
-  const rows = 37;
-  const cols = 13;
+// The second shape is wider than 16 workgroups of 256, so the column stride loop runs too.
+for (const [rows, cols] of [[37, 13], [3, 5000]]) {
+add('element-wise kernels', `gatherRows follows a permutation from a batch start, ${rows}×${cols}`, async (ctx) => {
   const total = 100;
   const src = randomArray(9, total * cols);
   const indices = new Uint32Array(total).map((_, i) => (i * 37 + 11) % total);
@@ -247,11 +247,12 @@ add('element-wise kernels', 'gatherRows follows a permutation from a batch start
   const gpu = await runKernel(ctx, 'gatherRows', {
     uniforms: { params: { rows, cols }, step: { start: 50, slot: 0 } },
     buffers: { indices, src, out: new Float32Array(rows * cols) },
-    workgroups: elementwiseWorkgroups(rows * cols),
+    workgroups: gatherWorkgroups(rows, cols),
   });
   // A copy: exact.
   return { checks: [check('out', gpu.out, out, 0, 0)] };
 });
+}
 
 for (const count of [1, 1000, 300_001]) {
   add('element-wise kernels', `sgdUpdate and momentumUpdate over ${count} parameters`, async (ctx) => {

@@ -31,6 +31,11 @@ fn mmBaseB(col: u32, N: u32, K: u32) -> u32 {
 fn matmulBlock(wg: vec2u, local: vec2u, M: u32, N: u32, K: u32) -> array<vec4f, MM_VECS> {
   let row0 = mmRow(wg, local, 0u);
   let col0 = mmCol(wg, local, 0u);
+  // Blocks wholly outside C (a 10-wide output in a 128-wide tile) skip the work: there are no
+  // barriers here, so invocations may leave early.
+  if (row0 >= M || col0 >= N) {
+    return array<vec4f, MM_VECS>();
+  }
   let aStep = select(1u, M, TRANS_A);
   let bStep = select(N, 1u, TRANS_B);
   let a0 = mmBaseA(row0, M, K);

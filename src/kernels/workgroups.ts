@@ -13,6 +13,14 @@ export function elementwiseWorkgroups(count: number): [number, number, number] {
   return [Math.max(1, Math.min(4096, Math.ceil(count / 256))), 1, 1];
 }
 
+/**
+ * gather_rows: enough 256-wide workgroups to span a row (at most 16), and at most 64 rows of
+ * workgroups, each striding over the batch rows (few, busy workgroups suit CPU adapters too).
+ */
+export function gatherWorkgroups(rows: number, cols: number): [number, number, number] {
+  return [Math.min(16, Math.ceil(cols / 256)), Math.max(1, Math.min(rows, 64)), 1];
+}
+
 /** One invocation per item (row or column), 64 per workgroup. */
 export function perItemWorkgroups(items: number): [number, number, number] {
   return [Math.max(1, Math.ceil(items / 64)), 1, 1];

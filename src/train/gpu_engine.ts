@@ -2,7 +2,7 @@ import type { GpuContext } from '../gpu/context';
 import { BufferUsage } from '../gpu/flags';
 import { createBindGroup, createUniform, encode, hasStepBinding, packStruct, pipeline, STEP_BINDING, STEP_STRIDE, type Constants, type Dispatch, type Resource } from '../kernels/kernel';
 import type { KernelName } from '../kernels/sources';
-import { elementwiseWorkgroups, matmulWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../kernels/workgroups';
+import { elementwiseWorkgroups, gatherWorkgroups, matmulWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../kernels/workgroups';
 import { denseActivation, outputSize, type NetConfig } from '../model/config';
 import type { ParamLayout, TensorSlot } from '../model/layout';
 import { ACTIVATION_ID } from '../types';
@@ -230,7 +230,7 @@ export class GpuEngine implements Engine {
   }
 
   private gather(u: GPUBuffer[], rows: number, cols: number, src: GPUBuffer, order: GPUBuffer, out: GPUBuffer): Promise<Dispatch> {
-    return this.dispatch(u, 'gatherRows', {}, { rows, cols }, { indices: order, src, out }, elementwiseWorkgroups(rows * cols));
+    return this.dispatch(u, 'gatherRows', {}, { rows, cols }, { indices: order, src, out }, gatherWorkgroups(rows, cols));
   }
 
   private forward(u: GPUBuffer[], rows: number, withSoftmax: boolean): Promise<Dispatch>[] {
