@@ -3,7 +3,7 @@
 // images after every epoch. `npm run train -- --help` lists the flags (scripts/train-args.ts).
 // Exit codes: 0 done, 1 a training/WebGPU error (its message, no stack), 2 a bad command line.
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { createContext, Sequential, TrainingDivergedError, WebGPUTrainError, WebGPUUnavailableError, type AdapterDescription, type GpuContext } from '../src/index';
+import { createContext, Sequential, WebGPUTrainError, WebGPUUnavailableError, type AdapterDescription, type GpuContext } from '../src/index';
 import { MNIST_CLASSES, MNIST_PIXELS, MNIST_SPLIT_SEED } from '../src/io/mnist';
 import { loadMnist } from '../src/io/mnist_node';
 import { epochLearningRate, modelLayers, outputActivation, parseTrainArgs, UsageError, USAGE, type TrainConfig } from './train-args';
@@ -95,7 +95,7 @@ async function main(argv: string[]): Promise<number> {
       // One epoch per fit call, so that the held-out set can be scored in between and the learning
       // rate can follow the schedule; the model keeps its weights, momentum and seeded shuffle across
       // calls, so with a constant rate this trains exactly as one fit({ epochs: N }) would.
-      const history = await fitEpoch(epoch, () => model.fit(data.train.x, data.train.labels, {
+      const history = await model.fit(data.train.x, data.train.labels, {
         epochs: 1,
         batchSize: config.batchSize,
         shuffle: true,
@@ -105,7 +105,7 @@ async function main(argv: string[]): Promise<number> {
         onProgress: bar
           ? (p) => bar.draw(epoch, config.epochs, p.step / p.steps, `loss ${p.loss.toFixed(4)}  ${count(p.samplesPerSecond)} samples/s`, p.epochDone)
           : undefined,
-      }));
+      });
       const seconds = (performance.now() - t0) / 1000;
       fitSeconds += seconds;
       bar?.draw(epoch, config.epochs, 1, `scoring the ${count(config.testSize)} held-out images…`, true);
@@ -172,15 +172,6 @@ async function writeCheckpoint(path: string, file: Uint8Array): Promise<void> {
   await rename(`${path}.partial`, path);
 }
 
-/** Runs one epoch's fit; a divergence names this epoch (fit itself only ever sees its epoch 1). */
-async function fitEpoch<T>(epoch: number, fit: () => Promise<T>): Promise<T> {
-  try {
-    return await fit();
-  } catch (error) {
-    if (error instanceof TrainingDivergedError) throw new TrainingDivergedError(error.message.replace(/\bat epoch 1\b/, `at epoch ${epoch}`));
-    throw error;
-  }
-}
 
 /** Dawn's GPU object from the `webgpu` package, loaded only for --backend gpu. */
 async function nodeGpu(): Promise<GPU> {

@@ -238,7 +238,8 @@ export class Sequential {
         if (!Number.isFinite(epochLoss)) {
           const bad = losses.findIndex((l) => !Number.isFinite(l));
           throw new TrainingDivergedError(
-            `the training loss became ${losses[bad]} at epoch ${epoch}, step ${bad + 1}: lower the learning rate (now ${learningRate}) or rescale the inputs`,
+            `the training loss became ${losses[bad]} at epoch ${this.epochsTrained + 1} (epoch ${epoch} of this fit call), step ${bad + 1}: ` +
+              `lower the learning rate (now ${learningRate}) or rescale the inputs`,
           );
         }
         history.loss.push(epochLoss);
