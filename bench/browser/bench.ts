@@ -283,10 +283,12 @@ async function runBench(): Promise<BenchResult> {
     log(`tfjs best (${flagText(tfBest.flags)}): ${fmt(tfBest)} (calls ${tfBest.callMs.join(', ')} ms)`);
 
     result.tfjs = { version: tfjs.version, defaultFlags: tfjs.defaults, default: tfDefault, best: tfBest, probes };
-    result.speedupVsTfjs = sig(result.ours.samplesPerSecond / tfBest.samplesPerSecond);
+    // Against TF.js's faster timed setting: the probes' pick can come out slower in the timed rounds.
+    const tfFastest = Math.max(tfBest.samplesPerSecond, tfDefault.samplesPerSecond);
+    result.speedupVsTfjs = sig(result.ours.samplesPerSecond / tfFastest);
     result.speedupVsTfjsDefault = sig(result.ours.samplesPerSecond / tfDefault.samplesPerSecond);
     result.ok = true;
-    log(`speedup vs TF.js: ${result.speedupVsTfjs}× (best flags), ${result.speedupVsTfjsDefault}× (default flags)`);
+    log(`speedup vs TF.js: ${result.speedupVsTfjs}× (TF.js's faster timed setting), ${result.speedupVsTfjsDefault}× (default flags)`);
   } catch (e) {
     result.ok = false;
     result.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

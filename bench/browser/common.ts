@@ -78,7 +78,7 @@ export interface BenchResult {
     /** Short runs (probeSteps steps) that chose `best`, the defaults among them. */
     probes: { flags: TfjsFlags; msPerStep: number; samplesPerSecond: number }[];
   } | null;
-  /** Our samples/s ÷ TF.js's at its best flags. */
+  /** Our samples/s ÷ TF.js's at whichever of its default and probed-best flags ran faster in the timed rounds. */
   speedupVsTfjs: number | null;
   /** Our samples/s ÷ TF.js's at its default flags. */
   speedupVsTfjsDefault: number | null;
