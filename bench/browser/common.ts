@@ -4,11 +4,9 @@
 export const RESULT_PREFIX = 'BENCH_RESULT ';
 export const PROGRESS_PREFIX = 'bench: ';
 
-/** TF.js WebGPU flags that can change its speed at run time (read per op by tfjs-backend-webgpu 4.22). */
-export interface TfjsFlags {
-  WEBGPU_CPU_FORWARD: boolean;
-  WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE: number;
-}
+import type { TfjsFlags } from '../shared/tfjs_mlp';
+
+export type { TfjsFlags };
 
 export interface EngineTiming {
   /** Training steps per timed call (one call = one pass over `steps` batches + the loss read-back). */
