@@ -2,7 +2,7 @@
 // safetensors reader written independently of src/io.
 import { create } from 'webgpu';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DeviceLostError, GpuContext, LimitError, Sequential, type ModelOptions } from '../src/index';
+import { DeviceLostError, DisposedError, GpuContext, LimitError, Sequential, type ModelOptions } from '../src/index';
 import { randomArray, testContext } from './helpers/gpu';
 
 afterAll(async () => {
@@ -122,6 +122,24 @@ describe('resources', () => {
     expect(ctx.stats()).toEqual(afterOne.context);
     model.dispose();
     expect(ctx.stats()).toEqual(baseline);
+  });
+
+  it('dispose() during fit stops it with DisposedError and frees the buffers once it stops', async () => {
+    const ctx = await testContext();
+    const baseline = ctx.stats();
+    const model = await Sequential.create({ ...options, backend: ctx });
+    const training = model.fit(x, labels, {
+      ...fit,
+      epochs: 20,
+      onProgress: (p) => {
+        if (p.epochDone && p.epoch === 1) model.dispose();
+      },
+    });
+    await expect(training).rejects.toThrow(DisposedError);
+    await expect(model.predict(x)).rejects.toThrow(DisposedError);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(ctx.stats()).toEqual(baseline);
+    ctx.assertHealthy();
   });
 
   it('a model beyond the device limits is refused up front, naming the limit', async () => {

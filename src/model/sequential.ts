@@ -90,6 +90,8 @@ export class Sequential {
   private queue: Promise<unknown> = Promise.resolve();
   private trainData: { x: unknown; y: unknown; data: Dataset } | null = null;
   private epochsTrained = 0;
+  /** Calls queued or running (see run); dispose() frees the buffers once they are done. */
+  private pending = 0;
   private stepsTrained = 0;
   private checkpoint: Uint8Array | null = null;
 
@@ -176,7 +178,8 @@ export class Sequential {
   }
 
   private run<T>(work: (engine: Engine) => Promise<T>): Promise<T> {
-    const result = this.queue.then(() => work(this.live()));
+    this.pending++;
+    const result = this.queue.then(() => work(this.live())).finally(() => this.pending--);
     this.queue = result.catch(() => undefined);
     return result;
   }
@@ -214,6 +217,7 @@ export class Sequential {
     return this.run(async (e) => {
       const history: History = { loss: [] };
       for (let epoch = 1; epoch <= epochs; epoch++) {
+        if (!this.engine) throw new DisposedError(`the model was disposed during fit, after ${epoch - 1} of ${epochs} epochs`);
         const order = shuffle ? this.rng.permutation(data.rows) : new Uint32Array(data.rows).map((_, i) => i);
         const started = performance.now();
         let done = 0;
@@ -365,10 +369,17 @@ export class Sequential {
     return this.live().stats();
   }
 
-  /** Frees the model's GPU buffers; using the model afterwards throws DisposedError. */
+  /**
+   * Frees the model's GPU buffers; using the model afterwards throws DisposedError. A fit running
+   * meanwhile rejects with DisposedError at its next epoch boundary, and the buffers go then.
+   */
   dispose(): void {
-    this.engine?.dispose();
+    const engine = this.engine;
     this.engine = null;
+    if (!engine) return;
+    // A call still running keeps the buffers until it stops (fit stops at its next epoch boundary).
+    if (this.pending === 0) engine.dispose();
+    else void this.queue.then(() => engine.dispose());
   }
 }
 
