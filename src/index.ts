@@ -9,6 +9,17 @@ export * as cpu from './cpu';
 export { runKernel, type KernelRun } from './kernels/run';
 export { KERNEL_SOURCES, type KernelName } from './kernels/sources';
 export type { Matrix, Targets } from './train/data';
+export { CHECKPOINT_FORMAT } from './io/checkpoint';
+export {
+  splitMnist,
+  MNIST_CLASSES,
+  MNIST_PIXELS,
+  MNIST_SPLIT_SEED,
+  type MnistDigitImages,
+  type MnistSet,
+  type MnistSplit,
+  type MnistSplitOptions,
+} from './io/mnist';
 
 import { GpuContext, type ContextOptions } from './gpu/context';
 

@@ -1,7 +1,7 @@
 import { DataError } from '../errors';
 import { netConfig, type NetConfig } from '../model/config';
 import { paramLayout, type ParamLayout } from '../model/layout';
-import { decodeSafetensors, safetensorsChunks, type NamedTensor } from './safetensors';
+import { concatChunks, decodeSafetensors, safetensorsChunks, type NamedTensor } from './safetensors';
 
 /** Everything needed to continue training exactly where it stopped. */
 export interface TrainingState {
@@ -38,6 +38,11 @@ export function checkpointChunks(state: TrainingState): Generator<Uint8Array> {
     steps: String(state.steps),
     rng: JSON.stringify(state.rng),
   });
+}
+
+/** The checkpoint as one .safetensors file. */
+export function encodeCheckpoint(state: TrainingState): Uint8Array {
+  return concatChunks(checkpointChunks(state));
 }
 
 export function readCheckpoint(file: Uint8Array): TrainingState {

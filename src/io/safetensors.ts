@@ -32,11 +32,12 @@ export function* safetensorsChunks(tensors: NamedTensor[], metadata: Record<stri
   for (const t of tensors) yield littleEndianBytes(t.data);
 }
 
-export function encodeSafetensors(tensors: NamedTensor[], metadata: Record<string, string>): Uint8Array {
-  const chunks = [...safetensorsChunks(tensors, metadata)];
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+/** Joins chunks (safetensorsChunks) into one file. */
+export function concatChunks(chunks: Iterable<Uint8Array>): Uint8Array {
+  const all = [...chunks];
+  const out = new Uint8Array(all.reduce((n, c) => n + c.length, 0));
   let at = 0;
-  for (const c of chunks) {
+  for (const c of all) {
     out.set(c, at);
     at += c.length;
   }

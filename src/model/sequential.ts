@@ -1,6 +1,6 @@
 import { ConfigError, DataError, DisposedError, LimitError, ShapeError, TrainingDivergedError } from '../errors';
 import { GpuContext } from '../gpu/context';
-import { checkpointChunks, readCheckpoint, type TrainingState } from '../io/checkpoint';
+import { encodeCheckpoint, readCheckpoint, type TrainingState } from '../io/checkpoint';
 import { CpuEngine } from '../train/cpu_engine';
 import { toMatrix, toTargets, type Matrix, type Targets } from '../train/data';
 import type { Dataset, Engine, GradientResult } from '../train/engine';
@@ -149,10 +149,7 @@ export class Sequential {
   private async snapshot(e: Engine): Promise<Uint8Array> {
     const [params, velocity] = await Promise.all([e.readParams(), e.readVelocity()]);
     const state: TrainingState = { config: this.config, params, velocity, rng: this.rng.getState(), epochs: this.epochsTrained, steps: this.stepsTrained };
-    const chunks = [...checkpointChunks(state)];
-    const file = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-    chunks.reduce((at, c) => (file.set(c, at), at + c.length), 0);
-    return file;
+    return encodeCheckpoint(state);
   }
 
   /**
