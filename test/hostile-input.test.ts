@@ -150,6 +150,37 @@ describe('hostile input', () => {
       ['a header that is not JSON', new Uint8Array([4, 0, 0, 0, 0, 0, 0, 0, 110, 111, 112, 101])],
       ['another format', new Uint8Array([2, 0, 0, 0, 0, 0, 0, 0, 123, 125])],
     ];
+    // Files with a well-formed length prefix around a hostile JSON header, and real checkpoints with a
+    // damaged RNG state.
+    const withHeader = (header: unknown) => {
+      const json = new TextEncoder().encode(JSON.stringify(header));
+      const file = new Uint8Array(8 + json.length);
+      new DataView(file.buffer).setBigUint64(0, BigInt(json.length), true);
+      file.set(json, 8);
+      return file;
+    };
+    garbage.push(
+      ['a null header', withHeader(null)],
+      ['a header that is an array', withHeader([1, 2])],
+      ['a null tensor entry', withHeader({ 'layers.0.weight': null })],
+      ['a shape that is not an array', withHeader({ 'layers.0.weight': { dtype: 'F32', shape: 'big', data_offsets: [0, 4] } })],
+      ['offsets that are not numbers', withHeader({ 'layers.0.weight': { dtype: 'F32', shape: [1], data_offsets: ['a', 'b'] } })],
+      ['a null __metadata__', withHeader({ __metadata__: null })],
+    );
+    const saved = await gpu.save();
+    const { header } = (() => {
+      const n = Number(new DataView(saved.buffer, saved.byteOffset).getBigUint64(0, true));
+      return { header: JSON.parse(new TextDecoder().decode(saved.subarray(8, 8 + n))) };
+    })();
+    const dataPart = saved.subarray(8 + Number(new DataView(saved.buffer, saved.byteOffset).getBigUint64(0, true)));
+    for (const rng of ['"x"', '[1,2]', '{}', 'null', '[0,0,0,0,null]', '[1,2,3,4.5,null]']) {
+      const json = new TextEncoder().encode(JSON.stringify({ ...header, __metadata__: { ...header.__metadata__, rng } }));
+      const file = new Uint8Array(8 + json.length + dataPart.length);
+      new DataView(file.buffer).setBigUint64(0, BigInt(json.length), true);
+      file.set(json, 8);
+      file.set(dataPart, 8 + json.length);
+      garbage.push([`a checkpoint whose RNG state is ${rng}`, file]);
+    }
     for (const [name, bad] of garbage) await check(`load ${name}`, () => Sequential.load(bad as never, { backend: ctx }));
     expect(count).toBeGreaterThanOrEqual(200);
 

@@ -41,7 +41,7 @@ export function checkpointChunks(state: TrainingState): Generator<Uint8Array> {
 }
 
 /** The checkpoint as one .safetensors file. */
-export function encodeCheckpoint(state: TrainingState): Uint8Array {
+export function encodeCheckpoint(state: TrainingState): Uint8Array<ArrayBuffer> {
   return concatChunks(checkpointChunks(state));
 }
 
@@ -57,6 +57,11 @@ export function readCheckpoint(file: Uint8Array): TrainingState {
     rng = JSON.parse(metadata.rng);
   } catch (error) {
     throw new DataError(`checkpoint metadata is damaged: ${(error as Error).message}`);
+  }
+  const words = Array.isArray(rng) ? rng.slice(0, 4) : [];
+  const validWords = words.length === 4 && words.every((w) => Number.isInteger(w) && (w as number) >= 0 && (w as number) <= 0xffffffff);
+  if (!validWords || words.every((w) => w === 0) || (rng.length > 5) || (rng[4] !== undefined && rng[4] !== null && typeof rng[4] !== 'number')) {
+    throw new DataError('checkpoint metadata is damaged: rng must be four 32-bit words (not all zero) and an optional spare normal');
   }
   const layout = paramLayout(config.inputSize, config.layers.map((l) => l.units));
   const unpack = (prefix: string) => {

@@ -33,7 +33,7 @@ export function* safetensorsChunks(tensors: NamedTensor[], metadata: Record<stri
 }
 
 /** Joins chunks (safetensorsChunks) into one file. */
-export function concatChunks(chunks: Iterable<Uint8Array>): Uint8Array {
+export function concatChunks(chunks: Iterable<Uint8Array>): Uint8Array<ArrayBuffer> {
   const all = [...chunks];
   const out = new Uint8Array(all.reduce((n, c) => n + c.length, 0));
   let at = 0;
@@ -51,24 +51,31 @@ export function decodeSafetensors(file: Uint8Array): { tensors: Map<string, Name
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
   if (headerLength > file.length - 8) throw bad(`header length ${headerLength} exceeds the file`);
-  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] } | Record<string, string>>;
+  let header: unknown;
   try {
     header = JSON.parse(new TextDecoder().decode(file.subarray(8, 8 + headerLength)));
   } catch {
     throw bad('its header is not JSON');
   }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw bad('its header is not a JSON object');
   const dataStart = 8 + headerLength;
   const tensors = new Map<string, NamedTensor>();
-  for (const [name, entry] of Object.entries(header)) {
+  for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') continue;
-    const { dtype, shape, data_offsets: offsets } = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
-    if (dtype !== 'F32') throw bad(`tensor ${name} has dtype ${dtype}; only F32 is supported`);
-    const count = shape.reduce((a, b) => a * b, 1);
-    const [begin, end] = offsets ?? [];
-    if (!(end - begin === count * 4 && begin >= 0 && dataStart + end <= file.length)) throw bad(`tensor ${name} has inconsistent offsets`);
+    const { dtype, shape, data_offsets: offsets } = (entry ?? {}) as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    if (dtype !== 'F32') throw bad(`tensor ${name} has dtype ${JSON.stringify(dtype)}; only F32 is supported`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw bad(`tensor ${name} has no valid shape`);
+    if (!Array.isArray(offsets) || offsets.length !== 2) throw bad(`tensor ${name} has no valid data_offsets`);
+    const count = shape.reduce((a: number, b: number) => a * b, 1);
+    const [begin, end] = offsets as [number, number];
+    if (!(Number.isInteger(begin) && end - begin === count * 4 && begin >= 0 && dataStart + end <= file.length)) {
+      throw bad(`tensor ${name} has inconsistent offsets`);
+    }
     tensors.set(name, { name, shape, data: fromLittleEndian(file.subarray(dataStart + begin, dataStart + end)) });
   }
-  return { tensors, metadata: (header.__metadata__ as Record<string, string>) ?? {} };
+  const metadata = (header as { __metadata__?: unknown }).__metadata__;
+  if (metadata !== undefined && (typeof metadata !== 'object' || metadata === null)) throw bad('its __metadata__ is not an object');
+  return { tensors, metadata: (metadata as Record<string, string>) ?? {} };
 }
 
 const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

@@ -93,7 +93,7 @@ export class Sequential {
   /** Calls queued or running (see run); dispose() frees the buffers once they are done. */
   private pending = 0;
   private stepsTrained = 0;
-  private checkpoint: Uint8Array | null = null;
+  private checkpoint: Uint8Array<ArrayBuffer> | null = null;
 
   private constructor(config: NetConfig, layout: ParamLayout, rng: Rng, engine: Engine) {
     this.config = config;
@@ -142,11 +142,11 @@ export class Sequential {
   }
 
   /** The model and its training state as a .safetensors file (see src/io/checkpoint.ts). */
-  save(): Promise<Uint8Array> {
+  save(): Promise<Uint8Array<ArrayBuffer>> {
     return this.run((e) => this.snapshot(e));
   }
 
-  private async snapshot(e: Engine): Promise<Uint8Array> {
+  private async snapshot(e: Engine): Promise<Uint8Array<ArrayBuffer>> {
     const [params, velocity] = await Promise.all([e.readParams(), e.readVelocity()]);
     const state: TrainingState = { config: this.config, params, velocity, rng: this.rng.getState(), epochs: this.epochsTrained, steps: this.stepsTrained };
     return encodeCheckpoint(state);
@@ -156,7 +156,7 @@ export class Sequential {
    * The checkpoint fit() kept at its last `checkpointEvery` epoch boundary (null before the first):
    * after a DeviceLostError, `Sequential.load(model.lastCheckpoint, { backend: newContext })` resumes.
    */
-  get lastCheckpoint(): Uint8Array | null {
+  get lastCheckpoint(): Uint8Array<ArrayBuffer> | null {
     return this.checkpoint;
   }
 
