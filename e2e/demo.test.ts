@@ -107,6 +107,7 @@ describe('demo page with WebGPU', () => {
     expect([1, 2]).toContain(pausedAt);
     expect(v.loss[0].length, 'loss points so far').toBeGreaterThanOrEqual(2 * pausedAt);
     expect(v.accuracy[1]).toHaveLength(pausedAt);
+    expect(await p.page.isEnabled('#save'), 'Save checkpoint while paused').toBe(true);
     await p.page.waitForTimeout(1500);
     expect((await view(p)).epochsDone, 'no training while paused').toBe(pausedAt);
     await p.page.click('#resume');
@@ -143,6 +144,144 @@ describe('demo page with WebGPU', () => {
 
     mkdirSync(join(repoRoot, 'test-results'), { recursive: true });
     await p.page.screenshot({ path: join(repoRoot, 'test-results/demo.png'), fullPage: true });
+    expect(p.errors()).toEqual([]);
+  });
+});
+
+describe('demo page checkpoints', () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E();
+  });
+  afterAll(async () => {
+    await e2e?.close();
+  });
+
+  /** Waits until the model's epochs reach `epochs` and nothing runs (or an error shows). */
+  function waitForEpochs(p: E2EPage, state: string, epochs: number): Promise<unknown> {
+    return p.page.waitForFunction(
+      ([s, n]) => {
+        const d = (window as any).__demo;
+        return (d.state === s && d.progress?.epochs === n && !d.checkpointBusy) || d.error || d.checkpointStatus.error;
+      },
+      [state, epochs] as const,
+      { timeout: 170_000, polling: 50 },
+    );
+  }
+
+  /** Waits for a restored model: state 'loaded' and its held-out accuracy plotted (or an error). */
+  function waitForLoaded(p: E2EPage): Promise<unknown> {
+    return p.page.waitForFunction(
+      () => {
+        const d = (window as any).__demo;
+        return (d.state === 'loaded' && d.accuracyData()[1].length === 1 && !d.checkpointBusy) || d.error || d.checkpointStatus.error;
+      },
+      null,
+      { timeout: 170_000, polling: 50 },
+    );
+  }
+
+  const checkpointStatus = (p: E2EPage) => p.evaluate(() => (window as any).__demo.checkpointStatus as { text: string; error: boolean });
+
+  it('saves a checkpoint as a download and in IndexedDB, restores it after a reload and trains on exactly', async () => {
+    const url = '/demo/index.html?hidden=32&epochs=2&train=500&test=300&batch=50&lr=0.05';
+    const p = await e2e.open(`${url}&autostart=1`);
+    await waitForEpochs(p, 'done', 2);
+    let v = await view(p);
+    expect(v.error).toBeNull();
+    const accuracyAt2 = v.accuracy[1].at(-1)!;
+    await drawSeven(p);
+    await settledPrediction(p);
+    const drawnAt2 = (await view(p)).prediction!;
+
+    // Save: a download of the .safetensors file.
+    expect(await p.page.isEnabled('#save')).toBe(true);
+    const [download] = await Promise.all([p.page.waitForEvent('download'), p.page.click('#save')]);
+    expect(download.suggestedFilename()).toBe('webgpu-train-mnist.safetensors');
+    const file = readFileSync((await download.path())!);
+    const headerLength = Number(file.readBigUInt64LE(0));
+    expect(8 + headerLength).toBeLessThan(file.length);
+    const header = JSON.parse(file.subarray(8, 8 + headerLength).toString('utf8'));
+    expect(header['layers.0.weight']).toMatchObject({ dtype: 'F32', shape: [32, 784] });
+    expect(header['optimizer.velocity.layers.1.weight']).toMatchObject({ shape: [10, 32] });
+    expect(header.__metadata__).toMatchObject({ format: 'webgpu-train/1', epochs: '2', steps: '20' });
+    await p.page.waitForFunction(() => /^Saved webgpu-train-mnist\.safetensors \(2 epochs trained/.test((window as any).__demo?.checkpointStatus.text));
+
+    // Save in browser: the same bytes in IndexedDB, which outlives the reload below.
+    await p.page.click('#store');
+    await p.page.waitForFunction(() => /^Saved in this browser/.test((window as any).__demo.checkpointStatus.text));
+
+    // The reference: Resume on the finished model trains epoch 3 in this page, uninterrupted.
+    await p.page.fill('input[name=epochs]', '3');
+    await p.page.click('#resume');
+    await waitForEpochs(p, 'done', 3);
+    v = await view(p);
+    expect(v.error).toBeNull();
+    expect(v.accuracy[0]).toEqual([1, 2, 3]);
+    const accuracyAt3 = v.accuracy[1].at(-1)!;
+    const lossIn3 = v.loss.map((values) => values.filter((_, i) => v.loss[0][i] > 2));
+    expect(lossIn3[0].length).toBeGreaterThanOrEqual(1);
+
+    // A fresh page (same settings, no autostart): nothing to save yet.
+    await p.page.goto(new URL(url, e2e.baseUrl).href);
+    await waitForState(p, ['ready', 'error']);
+    expect(await p.page.isDisabled('#save')).toBe(true);
+    expect(await p.page.isEnabled('#load')).toBe(true);
+    await p.page.fill('input[name=hidden]', '7');
+
+    // Load the downloaded file: the same model, so the same accuracy and the same prediction.
+    await p.page.setInputFiles('#load-file', { name: 'webgpu-train-mnist.safetensors', mimeType: 'application/octet-stream', buffer: file });
+    await waitForLoaded(p);
+    v = await view(p);
+    expect(await checkpointStatus(p)).toEqual({ text: `Loaded webgpu-train-mnist.safetensors (${(file.length / 1024).toFixed(0)} KB).`, error: false });
+    expect(v.state).toBe('loaded');
+    expect(v.epochsDone).toBe(2);
+    expect(await p.page.textContent('#status')).toMatch(/loaded: 2 epochs trained \(20 steps\), 784-32-10 \(relu, crossEntropy\), held-out accuracy/);
+    expect(await p.page.inputValue('input[name=hidden]'), 'architecture shown in the form').toBe('32');
+    expect(v.accuracy).toEqual([[2], [accuracyAt2]]);
+    expect(await p.page.isEnabled('#save')).toBe(true);
+    await drawSeven(p);
+    await settledPrediction(p);
+    expect((await view(p)).prediction).toEqual(drawnAt2);
+
+    // The page's Epochs (2, from the URL) is reached already: Resume asks for more.
+    expect(await p.page.textContent('#status')).toMatch(/Set Epochs above 2 and press Resume/);
+    await p.page.click('#resume');
+    expect(await p.page.textContent('#status')).toMatch(/^This model has trained 2 epochs; set Epochs above 2/);
+    expect((await view(p)).state).toBe('loaded');
+    // Resume to epoch 3 trains epoch 3: bit-identical to the uninterrupted run, so the same accuracy.
+    await p.page.fill('input[name=epochs]', '3');
+    await p.page.click('#resume');
+    await waitForEpochs(p, 'done', 3);
+    v = await view(p);
+    expect(v.error).toBeNull();
+    expect(v.accuracy).toEqual([[2, 3], [accuracyAt2, accuracyAt3]]);
+    // Every training loss reported in epoch 3 is the same float: the same steps on the same data.
+    expect(v.loss).toEqual(lossIn3);
+    mkdirSync(join(repoRoot, 'test-results'), { recursive: true });
+    await p.page.screenshot({ path: join(repoRoot, 'test-results/demo-checkpoint.png'), fullPage: true });
+
+    // A file that is not a checkpoint: the library's DataError on the page; the model stays.
+    await p.page.setInputFiles('#load-file', { name: 'garbage.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not a checkpoint at all') });
+    await p.page.waitForFunction(() => (window as any).__demo.checkpointStatus.error);
+    expect((await checkpointStatus(p)).text).toMatch(/^Could not load garbage\.safetensors: DataError: not a valid safetensors checkpoint: /);
+    expect(await p.page.textContent('#checkpoint-status')).toMatch(/DataError/);
+    expect(await p.page.locator('#checkpoint-status.error').count()).toBe(1);
+    v = await view(p);
+    expect(v.state).toBe('done');
+    expect(v.epochsDone).toBe(3);
+    expect(await p.page.isEnabled('#save')).toBe(true);
+
+    // Restore from IndexedDB: the epoch-2 checkpoint again.
+    await p.page.click('#restore');
+    await waitForLoaded(p);
+    v = await view(p);
+    expect(await checkpointStatus(p)).toMatchObject({ error: false });
+    expect(v.accuracy).toEqual([[2], [accuracyAt2]]);
+    expect(await p.page.textContent('#status')).toMatch(/loaded: 2 epochs trained/);
+    await settledPrediction(p);
+    expect((await view(p)).prediction).toEqual(drawnAt2);
+
     expect(p.errors()).toEqual([]);
   });
 });
