@@ -10,6 +10,7 @@
 import * as cpu from '../src/cpu';
 import type { GpuContext } from '../src/gpu/context';
 import { runKernel } from '../src/kernels/run';
+import { uniformArray } from '../src/model/rng';
 import { elementwiseWorkgroups, gatherWorkgroups, matmulWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../src/kernels/workgroups';
 import type { MatmulCore } from '../src/kernels/sources';
 import { ACTIVATION_ID, type ElementwiseActivation } from '../src/types';
@@ -52,16 +53,7 @@ export interface CheckSummary {
 
 /** Seeded uniform numbers in [lo, hi): tests must be reproducible. */
 export function randomArray(seed: number, length: number, lo = -1, hi = 1): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(length);
-  for (let i = 0; i < length; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  }
-  return out;
+  return uniformArray(seed, length, lo, hi);
 }
 
 /** Largest violation of |actual − expected| ≤ atol + rtol·|expected|; ≤ 0 means all within. */

@@ -1,4 +1,5 @@
 // Timing and numbers shared by the benchmarks.
+import { Rng, uniformArray } from '../../src/model/rng';
 
 export interface Timing {
   /** Milliseconds of each timed repeat, in the order they ran. */
@@ -54,18 +55,9 @@ export function tflops(flops: number, ms: number): number {
   return round3(flops / (ms * 1e-3) / 1e12);
 }
 
-/** Seeded uniform numbers in [lo, hi) (mulberry32-style mixing): the benchmarks' synthetic data. */
+/** Seeded uniform numbers in [lo, hi): the benchmarks' synthetic data (the library's seeded Rng). */
 export function seededUniform(seed: number, length: number, lo = 0, hi = 1): Float32Array {
-  let s = (seed * 0x9e3779b9) >>> 0;
-  const out = new Float32Array(length);
-  for (let i = 0; i < length; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  }
-  return out;
+  return uniformArray(seed, length, lo, hi);
 }
 
 /** Seeded integers in [0, n). */
@@ -74,17 +66,9 @@ export function seededLabels(seed: number, length: number, n: number): Uint8Arra
   return Uint8Array.from(u, (v) => Math.min(n - 1, Math.floor(v * n)));
 }
 
-/** A seeded permutation of 0..n-1 (Fisher–Yates). */
+/** A seeded permutation of 0..n-1 (Fisher–Yates, the library's Rng). */
 export function seededPermutation(seed: number, n: number): Uint32Array {
-  const u = seededUniform(seed, n);
-  const order = new Uint32Array(n).map((_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.min(i, Math.floor(u[i] * (i + 1)));
-    const t = order[i];
-    order[i] = order[j];
-    order[j] = t;
-  }
-  return order;
+  return new Rng(seed).permutation(n);
 }
 
 /** Largest |a − b| / |b| over two equal-length lists (Infinity when a value is not finite). */

@@ -88,3 +88,11 @@ export class Rng {
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
+
+/** `length` uniform numbers in [lo, hi) from a fresh Rng(seed): reproducible synthetic data. */
+export function uniformArray(seed: number, length: number, lo = 0, hi = 1): Float32Array {
+  const rng = new Rng(seed);
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) out[i] = lo + (hi - lo) * rng.uniform();
+  return out;
+}
