@@ -2,7 +2,6 @@
 // shows its message. The same page in a WebGPU browser is the control: it says WebGPU is available.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startE2E, type E2E } from './browser';
-import type { NoWebGpuResult } from './pages/nowebgpu';
 
 const PAGE = '/e2e/pages/nowebgpu.html';
 
