@@ -4,7 +4,7 @@
 // Bindings: params {batch, nIn, nOut}; dy: δ [batch, nOut]; w: W [nOut, nIn];
 //           uPrev: U of the previous layer [batch, nIn]; dx: [batch, nIn], written.
 // Overrides: ACTIVATION, SLOPE of the previous layer (lib/activation.wgsl).
-// Dispatch: 16×16 workgroups over tiles of 16·MM_ROWS × 16·MM_COLS outputs. Needs a matmul core
+// Dispatch: MM_WG × MM_WG workgroups over tiles of MM_WG·MM_ROWS × MM_WG·MM_COLS outputs. Needs a matmul core
 // (lib/matmul_shared.wgsl or lib/matmul_register.wgsl) and lib/matmul_layout.wgsl.
 struct Params { batch: u32, nIn: u32, nOut: u32 }
 
@@ -17,21 +17,19 @@ struct Params { batch: u32, nIn: u32, nOut: u32 }
 fn loadA(i: u32) -> f32 { return dy[i]; }
 fn loadB(i: u32) -> f32 { return w[i]; }
 
-@compute @workgroup_size(16, 16)
-fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let acc = matmulBlock(wg.xy, lid.xy, params.batch, params.nIn, params.nOut);
-  for (var r = 0u; r < MM_ROWS; r++) {
-    let row = mmRow(wg.xy, lid.xy, r);
-    for (var j = 0u; j < MM_COLS; j++) {
-      let col = mmCol(wg.xy, lid.xy, j);
-      if (row < params.batch && col < params.nIn) {
-        let i = row * params.nIn + col;
-        var g = mmAt(acc, r, j);
-        if (ACTIVATION != 0u) {
-          g *= activateGrad(uPrev[i]);
-        }
-        dx[i] = g;
-      }
+fn mmStore(row: u32, col: u32, v: vec4f) {
+  if (row >= params.batch) { return; }
+  for (var t = 0u; t < 4u && col + t < params.nIn; t++) {
+    let i = row * params.nIn + col + t;
+    var g = v[t];
+    if (ACTIVATION != 0u) {
+      g *= activateGrad(uPrev[i]);
     }
+    dx[i] = g;
   }
+}
+
+@compute @workgroup_size(MM_WG, MM_WG)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  matmulBlock(wg.xy, lid.xy, params.batch, params.nIn, params.nOut);
 }

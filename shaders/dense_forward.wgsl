@@ -2,7 +2,7 @@
 // Bindings: params {batch, nIn, nOut}; x: X [batch, nIn]; w: W [nOut, nIn]; bias: b [nOut];
 //           u: U [batch, nOut] and z: Z [batch, nOut], both written. U is kept for σ'(U) in backprop.
 // Overrides: ACTIVATION, SLOPE (lib/activation.wgsl); TRANS_B must be true (W is read as Wᵀ).
-// Dispatch: 16×16 workgroups over tiles of 16·MM_ROWS × 16·MM_COLS outputs. Needs a matmul core
+// Dispatch: MM_WG × MM_WG workgroups over tiles of MM_WG·MM_ROWS × MM_WG·MM_COLS outputs. Needs a matmul core
 // (lib/matmul_shared.wgsl or lib/matmul_register.wgsl) and lib/matmul_layout.wgsl.
 struct Params { batch: u32, nIn: u32, nOut: u32 }
 
@@ -16,19 +16,17 @@ struct Params { batch: u32, nIn: u32, nOut: u32 }
 fn loadA(i: u32) -> f32 { return x[i]; }
 fn loadB(i: u32) -> f32 { return w[i]; }
 
-@compute @workgroup_size(16, 16)
-fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let acc = matmulBlock(wg.xy, lid.xy, params.batch, params.nOut, params.nIn);
-  for (var r = 0u; r < MM_ROWS; r++) {
-    let row = mmRow(wg.xy, lid.xy, r);
-    for (var j = 0u; j < MM_COLS; j++) {
-      let col = mmCol(wg.xy, lid.xy, j);
-      if (row < params.batch && col < params.nOut) {
-        let pre = mmAt(acc, r, j) + bias[col];
-        let i = row * params.nOut + col;
-        u[i] = pre;
-        z[i] = activate(pre);
-      }
-    }
+fn mmStore(row: u32, col: u32, v: vec4f) {
+  if (row >= params.batch) { return; }
+  for (var t = 0u; t < 4u && col + t < params.nOut; t++) {
+    let pre = v[t] + bias[col + t];
+    let i = row * params.nOut + col + t;
+    u[i] = pre;
+    z[i] = activate(pre);
   }
+}
+
+@compute @workgroup_size(MM_WG, MM_WG)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  matmulBlock(wg.xy, lid.xy, params.batch, params.nOut, params.nIn);
 }

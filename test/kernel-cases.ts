@@ -12,11 +12,16 @@ import type { GpuContext } from '../src/gpu/context';
 import { runKernel } from '../src/kernels/run';
 import { uniformArray } from '../src/model/rng';
 import { elementwiseWorkgroups, gatherWorkgroups, matmulWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../src/kernels/workgroups';
-import type { MatmulCore } from '../src/kernels/sources';
+import { REGISTER_WORKGROUPS, type MatmulConfig } from '../src/kernels/sources';
 import { ACTIVATION_ID, type ElementwiseActivation } from '../src/types';
 
 /** Both matrix-product cores are checked on every adapter, whichever the adapter would pick. */
-const CORES: MatmulCore[] = ['shared', 'register'];
+// Both matmul cores; the register core at its default workgroup side and at the autotune's others.
+const CORES: MatmulConfig[] = [
+  { core: 'shared', workgroup: 16 },
+  ...REGISTER_WORKGROUPS.map((workgroup): MatmulConfig => ({ core: 'register', workgroup })),
+];
+const coreName = (c: MatmulConfig) => `${c.core} core${c.core === 'register' ? ` ${c.workgroup}×${c.workgroup}` : ''}`;
 
 /** One comparison: every |actual[i] − expected[i]| must be ≤ atol + rtol·|expected[i]|. */
 export interface Check {
@@ -104,17 +109,18 @@ const add = (group: string, name: string, run: KernelCase['run']) => cases.push(
 // ---- matmul -------------------------------------------------------------------------------------
 const MATMUL_SHAPES: [number, number, number][] = [
   [1, 1, 1],
-  [7, 33, 5],
+  [7, 33, 6],
   [33, 7, 65],
   [64, 64, 16],
-  [65, 130, 17],
+  [65, 130, 19],
   [257, 33, 100],
+  [20, 40, 7],
 ];
 for (const [m, n, k] of MATMUL_SHAPES) {
   for (const transA of [false, true]) {
     for (const transB of [false, true]) {
       for (const core of CORES) {
-      add('matmul', `C[${m},${n}] = A${transA ? 'ᵀ' : ''}·B${transB ? 'ᵀ' : ''}, K=${k}, ${core} core`, async (ctx) => {
+      add('matmul', `C[${m},${n}] = A${transA ? 'ᵀ' : ''}·B${transB ? 'ᵀ' : ''}, K=${k}, ${coreName(core)}`, async (ctx) => {
         const a = randomArray(m * 131 + k, m * k);
         const b = randomArray(n * 17 + k, k * n);
         const ref = new Float32Array(m * n);
@@ -143,7 +149,7 @@ const DENSE_SHAPES: [number, number, number][] = [
 for (const act of ACTS) {
   for (const [batch, nIn, nOut] of DENSE_SHAPES) {
     for (const core of CORES) {
-    add('dense layer kernels', `denseForward ${act} batch ${batch}, ${nIn}→${nOut}, ${core} core`, async (ctx) => {
+    add('dense layer kernels', `denseForward ${act} batch ${batch}, ${nIn}→${nOut}, ${coreName(core)}`, async (ctx) => {
       const x = randomArray(1, batch * nIn);
       const w = randomArray(2, nOut * nIn);
       const bias = randomArray(3, nOut);
@@ -159,7 +165,7 @@ for (const act of ACTS) {
       });
       return { checks: [check('u', out.u, u, 2e-6 * nIn), check('z', out.z, z, 2e-6 * nIn)] };
     });
-    add('dense layer kernels', `denseBackwardInput ${act} batch ${batch}, ${nIn}→${nOut}, ${core} core`, async (ctx) => {
+    add('dense layer kernels', `denseBackwardInput ${act} batch ${batch}, ${nIn}→${nOut}, ${coreName(core)}`, async (ctx) => {
       const dy = randomArray(4, batch * nOut);
       const w = randomArray(5, nOut * nIn);
       const uPrev = randomArray(6, batch * nIn, -3, 3);

@@ -1,21 +1,25 @@
 // Library (no entry point): the register-blocked matrix product, for adapters where workgroup
-// memory buys nothing (CPU implementations such as SwiftShader, where every buffer access is costly
-// and barriers switch coroutines). Each invocation computes an 8×8 block of C = op(A)·op(B) straight
-// from the buffers, reusing each loaded element 8 times; a 16×16 workgroup covers a 128×128 tile.
-// The 16 accumulators are named variables, not an array: CPU compilers keep those in registers.
-// Row and column indices are clamped, so loads stay in bounds without branches for any M, N, K;
-// the caller stores only rows < M and columns < N (lib/matmul_layout.wgsl).
-// The including kernel defines loadA(i) and loadB(i): element i of A and B as stored.
+// memory buys nothing (CPU implementations such as SwiftShader, where every buffer or workgroup
+// access is a per-lane gather and barriers switch coroutines).
+// Each invocation computes a 16×16 block of C = op(A)·op(B) straight from the buffers, four steps
+// of k at a time: it loads k..k+3 of its 16 rows of op(A) and of its 16 columns of op(B) as vec4s
+// (32 quads, each element reused 16 times) and accumulates 4×4 sub-blocks as mat4x4 products
+// (each output gains a 4-term dot product per store of its accumulator, which a CPU compiler
+// keeps in memory). A workgroup is MM_WG × MM_WG invocations (an override: small workgroups
+// spread a small matrix over the CPU's cores), so it covers a (16·MM_WG)² tile.
+// Row and column indices are clamped, so loads stay in bounds without branches for any M, N, K.
+// The including kernel defines loadA(i) and loadB(i), element i of A and B as stored, and
+// mmStore(row, col, v): v holds C at (row, col..col+3); it stores those with row < M and column < N.
 //   TRANS_A = false: A stored [M, K];  true: A stored [K, M]
 //   TRANS_B = false: B stored [K, N];  true: B stored [N, K]
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;
+override MM_WG: u32 = 4u;
 
-const MM_ROWS: u32 = 8u;
-const MM_COLS: u32 = 8u;
-const MM_VECS: u32 = 16u; // MM_ROWS · MM_COLS / 4
+const MM_ROWS: u32 = 16u;
+const MM_COLS: u32 = 16u;
 
-// Where row `row` of op(A) starts, and how far one step of k moves, as stored.
+// Where row `row` of op(A) (column `col` of op(B)) starts as stored; the row is clamped to M - 1.
 fn mmBaseA(row: u32, M: u32, K: u32) -> u32 {
   let r = min(row, M - 1u);
   if (TRANS_A) { return r; }
@@ -28,49 +32,106 @@ fn mmBaseB(col: u32, N: u32, K: u32) -> u32 {
   return c;
 }
 
-fn matmulBlock(wg: vec2u, local: vec2u, M: u32, N: u32, K: u32) -> array<vec4f, MM_VECS> {
+// Elements k..k+3 of a row of op(A) (a column of op(B)) that starts at `base` as stored and moves
+// `step` per k. The Tail versions are for the last, partial quad: elements at K and past are 0.
+fn mmQuadA(base: u32, step: u32, k: u32) -> vec4f {
+  let i = base + k * step;
+  return vec4f(loadA(i), loadA(i + step), loadA(i + 2u * step), loadA(i + 3u * step));
+}
+
+fn mmQuadB(base: u32, step: u32, k: u32) -> vec4f {
+  let i = base + k * step;
+  return vec4f(loadB(i), loadB(i + step), loadB(i + 2u * step), loadB(i + 3u * step));
+}
+
+fn mmQuadATail(base: u32, step: u32, k: u32, K: u32) -> vec4f {
+  var q = vec4f();
+  for (var t = 0u; k + t < K; t++) { q[t] = loadA(base + (k + t) * step); }
+  return q;
+}
+
+fn mmQuadBTail(base: u32, step: u32, k: u32, K: u32) -> vec4f {
+  var q = vec4f();
+  for (var t = 0u; k + t < K; t++) { q[t] = loadB(base + (k + t) * step); }
+  return q;
+}
+
+// One step of k..k+3: xI holds rows 4I..4I+3 of op(A) (column t: row 4I + t), wJ columns
+// 4J..4J+3 of op(B) transposed (row t: column 4J + t).
+struct MMQuads { x0: mat4x4f, x1: mat4x4f, x2: mat4x4f, x3: mat4x4f, w0: mat4x4f, w1: mat4x4f, w2: mat4x4f, w3: mat4x4f }
+
+fn mmLoad(a: array<u32, 16>, b: array<u32, 16>, sa: u32, sb: u32, k: u32) -> MMQuads {
+  return MMQuads(
+    mat4x4f(mmQuadA(a[0], sa, k), mmQuadA(a[1], sa, k), mmQuadA(a[2], sa, k), mmQuadA(a[3], sa, k)),
+    mat4x4f(mmQuadA(a[4], sa, k), mmQuadA(a[5], sa, k), mmQuadA(a[6], sa, k), mmQuadA(a[7], sa, k)),
+    mat4x4f(mmQuadA(a[8], sa, k), mmQuadA(a[9], sa, k), mmQuadA(a[10], sa, k), mmQuadA(a[11], sa, k)),
+    mat4x4f(mmQuadA(a[12], sa, k), mmQuadA(a[13], sa, k), mmQuadA(a[14], sa, k), mmQuadA(a[15], sa, k)),
+    transpose(mat4x4f(mmQuadB(b[0], sb, k), mmQuadB(b[1], sb, k), mmQuadB(b[2], sb, k), mmQuadB(b[3], sb, k))),
+    transpose(mat4x4f(mmQuadB(b[4], sb, k), mmQuadB(b[5], sb, k), mmQuadB(b[6], sb, k), mmQuadB(b[7], sb, k))),
+    transpose(mat4x4f(mmQuadB(b[8], sb, k), mmQuadB(b[9], sb, k), mmQuadB(b[10], sb, k), mmQuadB(b[11], sb, k))),
+    transpose(mat4x4f(mmQuadB(b[12], sb, k), mmQuadB(b[13], sb, k), mmQuadB(b[14], sb, k), mmQuadB(b[15], sb, k))));
+}
+
+fn mmLoadTail(a: array<u32, 16>, b: array<u32, 16>, sa: u32, sb: u32, k: u32, K: u32) -> MMQuads {
+  return MMQuads(
+    mat4x4f(mmQuadATail(a[0], sa, k, K), mmQuadATail(a[1], sa, k, K), mmQuadATail(a[2], sa, k, K), mmQuadATail(a[3], sa, k, K)),
+    mat4x4f(mmQuadATail(a[4], sa, k, K), mmQuadATail(a[5], sa, k, K), mmQuadATail(a[6], sa, k, K), mmQuadATail(a[7], sa, k, K)),
+    mat4x4f(mmQuadATail(a[8], sa, k, K), mmQuadATail(a[9], sa, k, K), mmQuadATail(a[10], sa, k, K), mmQuadATail(a[11], sa, k, K)),
+    mat4x4f(mmQuadATail(a[12], sa, k, K), mmQuadATail(a[13], sa, k, K), mmQuadATail(a[14], sa, k, K), mmQuadATail(a[15], sa, k, K)),
+    transpose(mat4x4f(mmQuadBTail(b[0], sb, k, K), mmQuadBTail(b[1], sb, k, K), mmQuadBTail(b[2], sb, k, K), mmQuadBTail(b[3], sb, k, K))),
+    transpose(mat4x4f(mmQuadBTail(b[4], sb, k, K), mmQuadBTail(b[5], sb, k, K), mmQuadBTail(b[6], sb, k, K), mmQuadBTail(b[7], sb, k, K))),
+    transpose(mat4x4f(mmQuadBTail(b[8], sb, k, K), mmQuadBTail(b[9], sb, k, K), mmQuadBTail(b[10], sb, k, K), mmQuadBTail(b[11], sb, k, K))),
+    transpose(mat4x4f(mmQuadBTail(b[12], sb, k, K), mmQuadBTail(b[13], sb, k, K), mmQuadBTail(b[14], sb, k, K), mmQuadBTail(b[15], sb, k, K))));
+}
+
+// c[4I + J] is the 4×4 sub-block of rows 4I.., columns 4J..; its column t is row 4I + t.
+fn mmAccumulate(c: ptr<function, array<mat4x4f, 16>>, q: MMQuads) {
+  c[0] += q.w0 * q.x0; c[1] += q.w1 * q.x0; c[2] += q.w2 * q.x0; c[3] += q.w3 * q.x0;
+  c[4] += q.w0 * q.x1; c[5] += q.w1 * q.x1; c[6] += q.w2 * q.x1; c[7] += q.w3 * q.x1;
+  c[8] += q.w0 * q.x2; c[9] += q.w1 * q.x2; c[10] += q.w2 * q.x2; c[11] += q.w3 * q.x2;
+  c[12] += q.w0 * q.x3; c[13] += q.w1 * q.x3; c[14] += q.w2 * q.x3; c[15] += q.w3 * q.x3;
+}
+
+fn matmulBlock(wg: vec2u, local: vec2u, M: u32, N: u32, K: u32) {
   let row0 = mmRow(wg, local, 0u);
   let col0 = mmCol(wg, local, 0u);
-  // Blocks wholly outside C (a 10-wide output in a 128-wide tile) skip the work: there are no
+  // Blocks wholly outside C (a 10-wide output in a 64-wide tile) skip the work: there are no
   // barriers here, so invocations may leave early.
   if (row0 >= M || col0 >= N) {
-    return array<vec4f, MM_VECS>();
+    return;
   }
-  let aStep = select(1u, M, TRANS_A);
-  let bStep = select(N, 1u, TRANS_B);
-  let a0 = mmBaseA(row0, M, K);
-  let a1 = mmBaseA(row0 + 1u, M, K);
-  let a2 = mmBaseA(row0 + 2u, M, K);
-  let a3 = mmBaseA(row0 + 3u, M, K);
-  let a4 = mmBaseA(row0 + 4u, M, K);
-  let a5 = mmBaseA(row0 + 5u, M, K);
-  let a6 = mmBaseA(row0 + 6u, M, K);
-  let a7 = mmBaseA(row0 + 7u, M, K);
-  let b0 = mmBaseB(col0, N, K);
-  let b1 = mmBaseB(col0 + 1u, N, K);
-  let b2 = mmBaseB(col0 + 2u, N, K);
-  let b3 = mmBaseB(col0 + 3u, N, K);
-  let b4 = mmBaseB(col0 + 4u, N, K);
-  let b5 = mmBaseB(col0 + 5u, N, K);
-  let b6 = mmBaseB(col0 + 6u, N, K);
-  let b7 = mmBaseB(col0 + 7u, N, K);
-  var c00 = vec4f(); var c01 = vec4f(); var c10 = vec4f(); var c11 = vec4f();
-  var c20 = vec4f(); var c21 = vec4f(); var c30 = vec4f(); var c31 = vec4f();
-  var c40 = vec4f(); var c41 = vec4f(); var c50 = vec4f(); var c51 = vec4f();
-  var c60 = vec4f(); var c61 = vec4f(); var c70 = vec4f(); var c71 = vec4f();
-  for (var k = 0u; k < K; k++) {
-    let ka = k * aStep;
-    let kb = k * bStep;
-    let lo = vec4f(loadB(b0 + kb), loadB(b1 + kb), loadB(b2 + kb), loadB(b3 + kb));
-    let hi = vec4f(loadB(b4 + kb), loadB(b5 + kb), loadB(b6 + kb), loadB(b7 + kb));
-    var v = loadA(a0 + ka); c00 += v * lo; c01 += v * hi;
-    v = loadA(a1 + ka); c10 += v * lo; c11 += v * hi;
-    v = loadA(a2 + ka); c20 += v * lo; c21 += v * hi;
-    v = loadA(a3 + ka); c30 += v * lo; c31 += v * hi;
-    v = loadA(a4 + ka); c40 += v * lo; c41 += v * hi;
-    v = loadA(a5 + ka); c50 += v * lo; c51 += v * hi;
-    v = loadA(a6 + ka); c60 += v * lo; c61 += v * hi;
-    v = loadA(a7 + ka); c70 += v * lo; c71 += v * hi;
+  let sa = select(1u, M, TRANS_A);
+  let sb = select(N, 1u, TRANS_B);
+  let a = array<u32, 16>(
+    mmBaseA(row0, M, K), mmBaseA(row0 + 1u, M, K), mmBaseA(row0 + 2u, M, K), mmBaseA(row0 + 3u, M, K),
+    mmBaseA(row0 + 4u, M, K), mmBaseA(row0 + 5u, M, K), mmBaseA(row0 + 6u, M, K), mmBaseA(row0 + 7u, M, K),
+    mmBaseA(row0 + 8u, M, K), mmBaseA(row0 + 9u, M, K), mmBaseA(row0 + 10u, M, K), mmBaseA(row0 + 11u, M, K),
+    mmBaseA(row0 + 12u, M, K), mmBaseA(row0 + 13u, M, K), mmBaseA(row0 + 14u, M, K), mmBaseA(row0 + 15u, M, K));
+  let b = array<u32, 16>(
+    mmBaseB(col0, N, K), mmBaseB(col0 + 1u, N, K), mmBaseB(col0 + 2u, N, K), mmBaseB(col0 + 3u, N, K),
+    mmBaseB(col0 + 4u, N, K), mmBaseB(col0 + 5u, N, K), mmBaseB(col0 + 6u, N, K), mmBaseB(col0 + 7u, N, K),
+    mmBaseB(col0 + 8u, N, K), mmBaseB(col0 + 9u, N, K), mmBaseB(col0 + 10u, N, K), mmBaseB(col0 + 11u, N, K),
+    mmBaseB(col0 + 12u, N, K), mmBaseB(col0 + 13u, N, K), mmBaseB(col0 + 14u, N, K), mmBaseB(col0 + 15u, N, K));
+  var c: array<mat4x4f, 16>;
+  var k = 0u;
+  for (; k + 4u <= K; k += 4u) {
+    mmAccumulate(&c, mmLoad(a, b, sa, sb, k));
   }
-  return array<vec4f, 16>(c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71);
+  if (k < K) {
+    mmAccumulate(&c, mmLoadTail(a, b, sa, sb, k, K));
+  }
+  for (var t = 0u; t < 4u; t++) {
+    mmStoreRows(row0, col0, t, c[0], c[1], c[2], c[3]);
+    mmStoreRows(row0 + 4u, col0, t, c[4], c[5], c[6], c[7]);
+    mmStoreRows(row0 + 8u, col0, t, c[8], c[9], c[10], c[11]);
+    mmStoreRows(row0 + 12u, col0, t, c[12], c[13], c[14], c[15]);
+  }
+}
+
+// Row `row + t` of the block: column t of the four sub-blocks side by side.
+fn mmStoreRows(row: u32, col: u32, t: u32, c0: mat4x4f, c1: mat4x4f, c2: mat4x4f, c3: mat4x4f) {
+  mmStore(row + t, col, c0[t]);
+  mmStore(row + t, col + 4u, c1[t]);
+  mmStore(row + t, col + 8u, c2[t]);
+  mmStore(row + t, col + 12u, c3[t]);
 }

@@ -1,18 +1,18 @@
 // Library (no entry point): the workgroup-memory tiled matrix product, for GPUs.
-// matmulBlock returns this invocation's 4×4 block of C = op(A)·op(B) for C [M, N], op(A) [M, K],
-// op(B) [K, N]. A workgroup of 16×16 invocations computes a 64×64 tile of C, staging 64×16 slices of
+// matmulBlock computes this invocation's 4×4 block of C = op(A)·op(B) for C [M, N], op(A) [M, K],
+// op(B) [K, N], and hands each row of it to the kernel's mmStore. A workgroup of 16×16 invocations computes a 64×64 tile of C, staging 64×16 slices of
 // op(A) and 16×64 slices of op(B) in workgroup memory. Out-of-range elements load as 0, so any
-// M, N, K works (1, 7, 33, ...); the caller stores only rows < M and columns < N
-// (lib/matmul_layout.wgsl says which outputs an invocation owns).
-// The including kernel defines loadA(i) and loadB(i): element i of A and B as stored.
+// M, N, K works (1, 7, 33, ...); lib/matmul_layout.wgsl says which outputs an invocation owns.
+// The including kernel defines loadA(i) and loadB(i), element i of A and B as stored, and
+// mmStore(row, col, v): v holds C at (row, col..col+3); it stores those with row < M and column < N.
 //   TRANS_A = false: A stored [M, K];  true: A stored [K, M] (op(A) = Aᵀ)
 //   TRANS_B = false: B stored [K, N];  true: B stored [N, K] (op(B) = Bᵀ)
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;
 
+const MM_WG: u32 = 16u; // the tiles below assume 16×16 invocations
 const MM_ROWS: u32 = 4u;
 const MM_COLS: u32 = 4u;
-const MM_VECS: u32 = 4u; // MM_ROWS · MM_COLS / 4
 const MM_TILE: u32 = 64u;
 const MM_DEPTH: u32 = 16u;
 const MM_THREADS: u32 = 256u;
@@ -32,7 +32,7 @@ fn mmElementB(k: u32, col: u32, K: u32, N: u32) -> f32 {
   return loadB(k * N + col);
 }
 
-fn matmulBlock(wg: vec2u, local: vec2u, M: u32, N: u32, K: u32) -> array<vec4f, MM_VECS> {
+fn matmulBlock(wg: vec2u, local: vec2u, M: u32, N: u32, K: u32) {
   let rowBase = wg.y * MM_TILE;
   let colBase = wg.x * MM_TILE;
   let flat = local.y * 16u + local.x;
@@ -61,5 +61,7 @@ fn matmulBlock(wg: vec2u, local: vec2u, M: u32, N: u32, K: u32) -> array<vec4f, 
     }
     workgroupBarrier();
   }
-  return acc;
+  for (var r = 0u; r < 4u; r++) {
+    mmStore(mmRow(wg, local, r), mmCol(wg, local, 0u), acc[r]);
+  }
 }

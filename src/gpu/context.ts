@@ -1,5 +1,5 @@
 import { DeviceLostError, GPUValidationError, LimitError, WebGPUUnavailableError } from '../errors';
-import type { MatmulCore } from '../kernels/sources';
+import { DEFAULT_MATMUL, type MatmulConfig, type MatmulCore } from '../kernels/sources';
 import { BufferUsage } from './flags';
 
 export interface ContextOptions {
@@ -46,7 +46,8 @@ const NO_WEBGPU_HELP =
 export class GpuContext {
   readonly device: GPUDevice;
   readonly adapter: AdapterDescription;
-  readonly matmulCore: MatmulCore;
+  /** The matrix-product core and workgroup side every matmul kernel of this context compiles with. */
+  matmul: MatmulConfig;
   private readonly buffers = new Map<GPUBuffer, number>();
   private readonly cache = new Map<string, unknown>();
   private uncaptured: string[] = [];
@@ -60,7 +61,7 @@ export class GpuContext {
   private constructor(device: GPUDevice, adapter: AdapterDescription, gpu: GPU | undefined, matmulCore: MatmulCore | undefined) {
     this.device = device;
     this.adapter = adapter;
-    this.matmulCore = matmulCore ?? (adapter.isFallbackAdapter || adapter.architecture === 'swiftshader' ? 'register' : 'shared');
+    this.matmul = DEFAULT_MATMUL[matmulCore ?? defaultMatmulCore(adapter)];
     this.gpu = gpu;
     device.addEventListener?.('uncapturederror', (event: Event) => {
       const error = (event as GPUUncapturedErrorEvent).error;
@@ -106,6 +107,10 @@ export class GpuContext {
       const messages = this.uncaptured.splice(0);
       throw new GPUValidationError(`WebGPU reported: ${messages.join(' | ')}`);
     }
+  }
+
+  get matmulCore(): MatmulCore {
+    return this.matmul.core;
   }
 
   get isLost(): boolean {
@@ -226,4 +231,9 @@ function describeAdapter(adapter: GPUAdapter | undefined, device: GPUDevice): Ad
       info?.isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter,
     ),
   };
+}
+
+/** Without an autotune: the register core on software adapters, the shared core on GPUs. */
+export function defaultMatmulCore(adapter: AdapterDescription): MatmulCore {
+  return adapter.isFallbackAdapter || adapter.architecture === 'swiftshader' ? 'register' : 'shared';
 }

@@ -1,7 +1,8 @@
 import type { GpuContext } from '../gpu/context';
 import { BufferUsage } from '../gpu/flags';
+import { matmulConfig } from './sources';
 import { createBindGroup, createUniform, encode, hasStepBinding, kernelInfo, pipeline, type Constants } from './kernel';
-import type { KernelName, MatmulCore } from './sources';
+import type { KernelName, MatmulConfig, MatmulCore } from './sources';
 
 export interface KernelRun {
   /** Override constants (ACTIVATION, TRANS_A, ...). */
@@ -11,8 +12,8 @@ export interface KernelRun {
   /** Storage buffers uploaded before the run, by binding name; read_write ones are read back. */
   buffers: Record<string, Float32Array | Uint32Array>;
   workgroups: [number, number, number];
-  /** For matmul kernels: the core to compile (default: the context's). */
-  matmulCore?: MatmulCore;
+  /** For matmul kernels: the core (and workgroup side) to compile (default: the context's). */
+  matmulCore?: MatmulCore | MatmulConfig;
 }
 
 /**
@@ -20,8 +21,8 @@ export interface KernelRun {
  * For tests and for checking a kernel against the CPU reference; training records kernels instead.
  */
 export async function runKernel(ctx: GpuContext, name: KernelName, run: KernelRun): Promise<Record<string, Float32Array>> {
-  const core = run.matmulCore ?? ctx.matmulCore;
-  const info = kernelInfo(name, core);
+  const matmul = matmulConfig(run.matmulCore ?? ctx.matmul);
+  const info = kernelInfo(name, matmul.core);
   const created: GPUBuffer[] = [];
   try {
     const resources: Record<string, GPUBuffer> = {};
@@ -35,7 +36,7 @@ export async function runKernel(ctx: GpuContext, name: KernelName, run: KernelRu
       }
       created.push(resources[b.name]);
     }
-    const pipe = await pipeline(ctx, name, run.constants, core);
+    const pipe = await pipeline(ctx, name, run.constants, matmul);
     const outputs = info.layout.bindings.filter((b) => b.kind === 'storage');
     return await ctx.checked(`kernel ${name}`, async () => {
       const encoder = ctx.device.createCommandEncoder();

@@ -39,13 +39,45 @@ export type KernelName = keyof typeof KERNEL_SOURCES;
 
 /**
  * The two matrix-product cores behind matmul, dense_forward and dense_backward_input:
- * 'shared' stages tiles in workgroup memory (GPUs); 'register' computes 8×8 blocks per invocation
- * straight from the buffers (CPU implementations such as SwiftShader, where it runs about 5× faster).
+ * 'shared' stages tiles in workgroup memory (GPUs); 'register' computes 16×16 blocks per invocation
+ * straight from the buffers, four steps of k at a time (CPU implementations such as SwiftShader).
  */
 export type MatmulCore = 'shared' | 'register';
 const MATMUL_CORES: Record<MatmulCore, string> = { shared: matmulSharedLib, register: matmulRegisterLib };
-/** Output rows (and columns) one 16×16 workgroup covers with each core. */
-export const MATMUL_TILE: Record<MatmulCore, number> = { shared: 64, register: 128 };
+
+/**
+ * A matmul core and its workgroup side (MM_WG: workgroups are MM_WG × MM_WG invocations). The shared
+ * core's tiles are written for 16; the register core takes any side (an override constant).
+ */
+export interface MatmulConfig {
+  core: MatmulCore;
+  workgroup: number;
+}
+
+/** Output rows (and columns) one invocation computes with each core. */
+const BLOCK: Record<MatmulCore, number> = { shared: 4, register: 16 };
+/** Workgroup sides the register core may be compiled with (the autotune's choices). */
+export const REGISTER_WORKGROUPS = [2, 4, 8] as const;
+export const DEFAULT_MATMUL: Record<MatmulCore, MatmulConfig> = {
+  shared: { core: 'shared', workgroup: 16 },
+  register: { core: 'register', workgroup: 4 },
+};
+
+export function matmulConfig(config: MatmulConfig | MatmulCore): MatmulConfig {
+  return typeof config === 'string' ? DEFAULT_MATMUL[config] : config;
+}
+
+/** Output rows (and columns) one workgroup covers. */
+export function matmulTile(config: MatmulConfig | MatmulCore): number {
+  const c = matmulConfig(config);
+  return BLOCK[c.core] * c.workgroup;
+}
+
+/** The override constants a matmul kernel needs for this configuration. */
+export function matmulConstants(config: MatmulConfig | MatmulCore): Record<string, number> {
+  const c = matmulConfig(config);
+  return c.core === 'register' ? { MM_WG: c.workgroup } : {};
+}
 
 export function usesMatmul(name: KernelName): boolean {
   return name === 'matmul' || name === 'denseForward' || name === 'denseBackwardInput';

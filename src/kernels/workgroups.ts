@@ -1,10 +1,10 @@
 // How many workgroups each kernel needs for given sizes (its shader header states the same rule).
 
-import { MATMUL_TILE, type MatmulCore } from './sources';
+import { matmulTile, type MatmulConfig, type MatmulCore } from './sources';
 
 /** Matrix kernels: one workgroup per output tile of the core's size. */
-export function matmulWorkgroups(rows: number, cols: number, core: MatmulCore): [number, number, number] {
-  const tile = MATMUL_TILE[core];
+export function matmulWorkgroups(rows: number, cols: number, config: MatmulConfig | MatmulCore): [number, number, number] {
+  const tile = matmulTile(config);
   return [Math.ceil(cols / tile), Math.ceil(rows / tile), 1];
 }
 

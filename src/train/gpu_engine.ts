@@ -243,7 +243,7 @@ export class GpuEngine implements Engine {
         { ...this.activationConstants(layer), TRANS_B: true },
         { batch: rows, nIn, nOut },
         { x: t === 0 ? a.xb : a.z[t - 1], w: this.slot(this.params, weight), bias: this.slot(this.params, bias), u: a.u[t], z: a.z[t] },
-        matmulWorkgroups(rows, nOut, this.ctx.matmulCore),
+        matmulWorkgroups(rows, nOut, this.ctx.matmul),
       );
     });
     const softmax = withSoftmax ? this.softmaxOutput(u, rows) : null;
@@ -278,7 +278,7 @@ export class GpuEngine implements Engine {
       const { nIn, nOut, weight, bias } = this.layout.layers[t];
       const input = t === 0 ? a.xb : a.z[t - 1];
       list.push(
-        this.dispatch(u, 'matmul', { TRANS_A: true }, { M: nOut, N: nIn, K: rows }, { a: a.delta[t], b: input, c: this.slot(this.grads, weight) }, matmulWorkgroups(nOut, nIn, this.ctx.matmulCore)),
+        this.dispatch(u, 'matmul', { TRANS_A: true }, { M: nOut, N: nIn, K: rows }, { a: a.delta[t], b: input, c: this.slot(this.grads, weight) }, matmulWorkgroups(nOut, nIn, this.ctx.matmul)),
         this.dispatch(u, 'biasGrad', {}, { rows, cols: nOut }, { dy: a.delta[t], db: this.slot(this.grads, bias) }, perItemWorkgroups(nOut)),
       );
       if (t === 0 && !inputGrad) break;
@@ -290,7 +290,7 @@ export class GpuEngine implements Engine {
           this.activationConstants(prev),
           { batch: rows, nIn, nOut },
           { dy: a.delta[t], w: this.slot(this.params, weight), uPrev: t === 0 ? a.xb : a.u[t - 1], dx: t === 0 ? a.dx : a.delta[t - 1] },
-          matmulWorkgroups(rows, nIn, this.ctx.matmulCore),
+          matmulWorkgroups(rows, nIn, this.ctx.matmul),
         ),
       );
     }
