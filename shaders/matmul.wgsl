@@ -16,8 +16,13 @@ fn loadB(i: u32) -> f32 { return b[i]; }
 
 fn mmStore(row: u32, col: u32, v: vec4f) {
   if (row >= params.M) { return; }
-  for (var t = 0u; t < 4u && col + t < params.N; t++) {
-    c[row * params.N + col + t] = v[t];
+  let i = row * params.N + col;
+  if (col + 4u <= params.N) {
+    c[i] = v.x; c[i + 1u] = v.y; c[i + 2u] = v.z; c[i + 3u] = v.w;
+    return;
+  }
+  for (var t = 0u; col + t < params.N; t++) {
+    c[i + t] = v[t];
   }
 }
 

@@ -11,7 +11,7 @@ import * as cpu from '../src/cpu';
 import type { GpuContext } from '../src/gpu/context';
 import { runKernel } from '../src/kernels/run';
 import { uniformArray } from '../src/model/rng';
-import { elementwiseWorkgroups, gatherWorkgroups, matmulWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../src/kernels/workgroups';
+import { elementwiseWorkgroups, gatherWorkgroups, matmulWorkgroups, optimizerWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../src/kernels/workgroups';
 import { REGISTER_WORKGROUPS, type MatmulConfig } from '../src/kernels/sources';
 import { ACTIVATION_ID, type ElementwiseActivation } from '../src/types';
 
@@ -234,26 +234,35 @@ for (const [rows, cols] of [[1, 1], [3, 10], [100, 7], [257, 33]] as const) {
   });
 }
 
-// The second shape is wider than 16 workgroups of 256, so the column stride loop runs too.
-for (const [rows, cols] of [[37, 13], [3, 5000]]) {
-add('element-wise kernels', `gatherRows follows a permutation from a batch start, ${rows}×${cols}`, async (ctx) => {
-  const total = 100;
+// The second shape is wider than 16 workgroups of 256, so the column stride loop runs too; the
+// vec4 kernel gets the shapes whose rows are a multiple of 4, and a grid of 4 workgroups (as on a
+// CPU adapter), so its row stride loop runs.
+const GATHER_CASES: [number, number, 'gatherRows' | 'gatherRowsVec4', number][] = [
+  [37, 13, 'gatherRows', 4096],
+  [3, 5000, 'gatherRows', 4096],
+  [37, 12, 'gatherRowsVec4', 4],
+  [3, 5000, 'gatherRowsVec4', 4096],
+  [256, 784, 'gatherRowsVec4', 16],
+];
+for (const [rows, cols, kernel, limit] of GATHER_CASES) {
+add('element-wise kernels', `${kernel} follows a permutation from a batch start, ${rows}×${cols}, ≤ ${limit} workgroups`, async (ctx) => {
+  const total = 300;
   const src = randomArray(9, total * cols);
   const indices = new Uint32Array(total).map((_, i) => (i * 37 + 11) % total);
   const out = new Float32Array(rows * cols);
-  cpu.gatherRows(out, src, indices, 50, rows, cols);
-  const gpu = await runKernel(ctx, 'gatherRows', {
-    uniforms: { params: { rows, cols }, step: { start: 50, slot: 0 } },
+  cpu.gatherRows(out, src, indices, 40, rows, cols);
+  const gpu = await runKernel(ctx, kernel, {
+    uniforms: { params: { rows, cols }, step: { start: 40, slot: 0 } },
     buffers: { indices, src, out: new Float32Array(rows * cols) },
-    workgroups: gatherWorkgroups(rows, cols),
+    workgroups: gatherWorkgroups(rows, kernel === 'gatherRowsVec4' ? cols / 4 : cols, limit),
   });
   // A copy: exact.
   return { checks: [check('out', gpu.out, out, 0, 0)] };
 });
 }
 
-for (const count of [1, 1000, 300_001]) {
-  add('element-wise kernels', `sgdUpdate and momentumUpdate over ${count} parameters`, async (ctx) => {
+for (const [count, limit] of [[1, 4096], [1000, 4096], [300_001, 4096], [300_001, 16]]) {
+  add('element-wise kernels', `sgdUpdate and momentumUpdate over ${count} parameters, ≤ ${limit} workgroups`, async (ctx) => {
     const w = randomArray(1, count);
     const g = randomArray(2, count);
     const m = randomArray(3, count);
@@ -264,7 +273,7 @@ for (const count of [1, 1000, 300_001]) {
     const sgd = await runKernel(ctx, 'sgdUpdate', {
       uniforms: { params: { count, lr } },
       buffers: { w, g },
-      workgroups: elementwiseWorkgroups(count),
+      workgroups: optimizerWorkgroups(count, limit),
     });
     const w2 = w.slice();
     const m2 = m.slice();
@@ -272,7 +281,7 @@ for (const count of [1, 1000, 300_001]) {
     const mom = await runKernel(ctx, 'momentumUpdate', {
       uniforms: { params: { count, lr, beta } },
       buffers: { w, m, g },
-      workgroups: elementwiseWorkgroups(count),
+      workgroups: optimizerWorkgroups(count, limit),
     });
     return {
       checks: [check('sgd w', sgd.w, w1, 1e-6), check('momentum w', mom.w, w2, 1e-6), check('momentum m', mom.m, m2, 1e-6)],

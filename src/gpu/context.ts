@@ -48,6 +48,11 @@ export class GpuContext {
   readonly adapter: AdapterDescription;
   /** The matrix-product core and workgroup side every matmul kernel of this context compiles with. */
   matmul: MatmulConfig;
+  /**
+   * Most workgroups a grid-stride kernel (element-wise, optimizer, gather) is given: enough to fill
+   * a GPU; on a CPU adapter a few busy workgroups, since each one costs a routine call.
+   */
+  gridWorkgroups: number;
   private readonly buffers = new Map<GPUBuffer, number>();
   private readonly cache = new Map<string, unknown>();
   private uncaptured: string[] = [];
@@ -62,6 +67,7 @@ export class GpuContext {
     this.device = device;
     this.adapter = adapter;
     this.matmul = DEFAULT_MATMUL[matmulCore ?? defaultMatmulCore(adapter)];
+    this.gridWorkgroups = isSoftwareAdapter(adapter) ? 16 : 4096;
     this.gpu = gpu;
     device.addEventListener?.('uncapturederror', (event: Event) => {
       const error = (event as GPUUncapturedErrorEvent).error;
@@ -233,7 +239,12 @@ function describeAdapter(adapter: GPUAdapter | undefined, device: GPUDevice): Ad
   };
 }
 
+/** A CPU implementation of WebGPU (SwiftShader, WARP). */
+export function isSoftwareAdapter(adapter: AdapterDescription): boolean {
+  return adapter.isFallbackAdapter || adapter.architecture === 'swiftshader';
+}
+
 /** Without an autotune: the register core on software adapters, the shared core on GPUs. */
 export function defaultMatmulCore(adapter: AdapterDescription): MatmulCore {
-  return adapter.isFallbackAdapter || adapter.architecture === 'swiftshader' ? 'register' : 'shared';
+  return isSoftwareAdapter(adapter) ? 'register' : 'shared';
 }

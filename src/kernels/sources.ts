@@ -6,6 +6,7 @@ import biasGrad from '../../shaders/bias_grad.wgsl?raw';
 import denseBackwardInput from '../../shaders/dense_backward_input.wgsl?raw';
 import denseForward from '../../shaders/dense_forward.wgsl?raw';
 import gatherRows from '../../shaders/gather_rows.wgsl?raw';
+import gatherRowsVec4 from '../../shaders/gather_rows_vec4.wgsl?raw';
 import matmul from '../../shaders/matmul.wgsl?raw';
 import momentumUpdate from '../../shaders/momentum_update.wgsl?raw';
 import mseLoss from '../../shaders/mse_loss.wgsl?raw';
@@ -31,6 +32,7 @@ export const KERNEL_SOURCES = {
   softmaxCrossEntropy: [softmaxCrossEntropy, lossReduceLib],
   sigmoidBce: [sigmoidBce, activationLib, lossReduceLib],
   gatherRows: [gatherRows],
+  gatherRowsVec4: [gatherRowsVec4],
   sgdUpdate: [sgdUpdate],
   momentumUpdate: [momentumUpdate],
 } as const;

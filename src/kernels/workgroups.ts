@@ -8,17 +8,26 @@ export function matmulWorkgroups(rows: number, cols: number, config: MatmulConfi
   return [Math.ceil(cols / tile), Math.ceil(rows / tile), 1];
 }
 
-/** Grid-stride element-wise kernels: 256 invocations per workgroup, at most 4096 workgroups. */
-export function elementwiseWorkgroups(count: number): [number, number, number] {
-  return [Math.max(1, Math.min(4096, Math.ceil(count / 256))), 1, 1];
+/**
+ * Grid-stride element-wise kernels: 256 invocations per workgroup, at most `limit` workgroups
+ * (the context's gridWorkgroups: many on a GPU, a few busy ones on a CPU adapter).
+ */
+export function elementwiseWorkgroups(count: number, limit = 4096): [number, number, number] {
+  return [Math.max(1, Math.min(limit, Math.ceil(count / 256))), 1, 1];
+}
+
+/** The optimizers (sgd_update, momentum_update): grid-stride over count / 4 vec4 quads. */
+export function optimizerWorkgroups(count: number, limit = 4096): [number, number, number] {
+  return elementwiseWorkgroups(Math.ceil(count / 4), limit);
 }
 
 /**
- * gather_rows: enough 256-wide workgroups to span a row (at most 16), and at most 64 rows of
- * workgroups, each striding over the batch rows (few, busy workgroups suit CPU adapters too).
+ * gather_rows: enough 256-wide workgroups to span a row (at most 16), and as many rows of
+ * workgroups as `limit` workgroups allow (at most one per batch row), each striding over the rows.
  */
-export function gatherWorkgroups(rows: number, cols: number): [number, number, number] {
-  return [Math.min(16, Math.ceil(cols / 256)), Math.max(1, Math.min(rows, 64)), 1];
+export function gatherWorkgroups(rows: number, cols: number, limit = 4096): [number, number, number] {
+  const x = Math.min(16, Math.ceil(cols / 256));
+  return [x, Math.max(1, Math.min(rows, Math.floor(limit / x))), 1];
 }
 
 /** One invocation per item (row or column), 64 per workgroup. */

@@ -2,7 +2,7 @@ import type { GpuContext } from '../gpu/context';
 import { BufferUsage } from '../gpu/flags';
 import { createBindGroup, createUniform, encode, hasStepBinding, packStruct, pipeline, STEP_BINDING, STEP_STRIDE, type Constants, type Dispatch, type Resource } from '../kernels/kernel';
 import type { KernelName } from '../kernels/sources';
-import { elementwiseWorkgroups, gatherWorkgroups, matmulWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../kernels/workgroups';
+import { elementwiseWorkgroups, gatherWorkgroups, matmulWorkgroups, optimizerWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../kernels/workgroups';
 import { denseActivation, outputSize, type NetConfig } from '../model/config';
 import type { ParamLayout, TensorSlot } from '../model/layout';
 import { ACTIVATION_ID } from '../types';
@@ -91,6 +91,7 @@ export class GpuEngine implements Engine {
     const work: Promise<unknown>[] = layers.map((layer) => this.pipe('denseForward', this.activationConstants(layer), true));
     for (const layer of layers.slice(0, -1)) work.push(this.pipe('denseBackwardInput', this.activationConstants(layer)));
     work.push(this.pipe('matmul', { TRANS_A: true }), this.pipe('biasGrad'), this.pipe('gatherRows'));
+    if (this.cfg.inputSize % 4 === 0) work.push(this.pipe('gatherRowsVec4'));
     work.push(this.pipe('sgdUpdate'), this.pipe('momentumUpdate'));
     const out = layers[layers.length - 1];
     if (this.cfg.loss === 'crossEntropy') work.push(this.pipe('softmaxCrossEntropy'), this.pipe('softmaxForward'));
@@ -230,7 +231,10 @@ export class GpuEngine implements Engine {
   }
 
   private gather(u: GPUBuffer[], rows: number, cols: number, src: GPUBuffer, order: GPUBuffer, out: GPUBuffer): Promise<Dispatch> {
-    return this.dispatch(u, 'gatherRows', {}, { rows, cols }, { indices: order, src, out }, gatherWorkgroups(rows, cols));
+    // Rows of a multiple of 4 floats (MNIST's 784) move as vec4s.
+    const kernel = cols % 4 === 0 ? 'gatherRowsVec4' : 'gatherRows';
+    const perRow = kernel === 'gatherRowsVec4' ? cols / 4 : cols;
+    return this.dispatch(u, kernel, {}, { rows, cols }, { indices: order, src, out }, gatherWorkgroups(rows, perRow, this.ctx.gridWorkgroups));
   }
 
   private forward(u: GPUBuffer[], rows: number, withSoftmax: boolean): Promise<Dispatch>[] {
@@ -299,8 +303,8 @@ export class GpuEngine implements Engine {
 
   private update(u: GPUBuffer[], kind: StepOptimizer['kind']): Promise<Dispatch> {
     const count = this.layout.total;
-    if (kind === 'sgd') return this.dispatch(u, 'sgdUpdate', {}, this.sgdParams, { w: this.params, g: this.grads }, elementwiseWorkgroups(count));
-    return this.dispatch(u, 'momentumUpdate', {}, this.momentumParams, { w: this.params, m: this.velocity, g: this.grads }, elementwiseWorkgroups(count));
+    if (kind === 'sgd') return this.dispatch(u, 'sgdUpdate', {}, this.sgdParams, { w: this.params, g: this.grads }, optimizerWorkgroups(count, this.ctx.gridWorkgroups));
+    return this.dispatch(u, 'momentumUpdate', {}, this.momentumParams, { w: this.params, m: this.velocity, g: this.grads }, optimizerWorkgroups(count, this.ctx.gridWorkgroups));
   }
 
   // ---- the Engine interface -------------------------------------------------------------------
@@ -432,7 +436,7 @@ export class GpuEngine implements Engine {
       const count = rows * outputSize(this.cfg);
       const delta = fromTargets
         ? this.loss(u, rows)
-        : this.dispatch(u, 'activationBackward', this.activationConstants(outLayer), { count }, { dz: a.yb, u: a.u[last], du: a.delta[last] }, elementwiseWorkgroups(count));
+        : this.dispatch(u, 'activationBackward', this.activationConstants(outLayer), { count }, { dz: a.yb, u: a.u[last], du: a.delta[last] }, elementwiseWorkgroups(count, this.ctx.gridWorkgroups));
       const softmax = this.softmaxOutput(u, rows);
       return Promise.all([...this.forward(u, rows, false), delta, ...this.backward(u, rows, true), ...(softmax ? [softmax] : [])]);
     });
