@@ -17,15 +17,23 @@ struct Params { batch: u32, nIn: u32, nOut: u32 }
 fn loadA(i: u32) -> f32 { return dy[i]; }
 fn loadB(i: u32) -> f32 { return w[i]; }
 
+fn storeGrad(i: u32, g: f32) {
+  if (ACTIVATION != 0u) {
+    dx[i] = g * activateGrad(uPrev[i]);
+  } else {
+    dx[i] = g;
+  }
+}
+
 fn mmStore(row: u32, col: u32, v: vec4f) {
   if (row >= params.batch) { return; }
-  for (var t = 0u; t < 4u && col + t < params.nIn; t++) {
-    let i = row * params.nIn + col + t;
-    var g = v[t];
-    if (ACTIVATION != 0u) {
-      g *= activateGrad(uPrev[i]);
-    }
-    dx[i] = g;
+  let i = row * params.nIn + col;
+  if (col + 4u <= params.nIn) {
+    storeGrad(i, v.x); storeGrad(i + 1u, v.y); storeGrad(i + 2u, v.z); storeGrad(i + 3u, v.w);
+    return;
+  }
+  for (var t = 0u; col + t < params.nIn; t++) {
+    storeGrad(i + t, v[t]);
   }
 }
 

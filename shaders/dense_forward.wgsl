@@ -16,13 +16,21 @@ struct Params { batch: u32, nIn: u32, nOut: u32 }
 fn loadA(i: u32) -> f32 { return x[i]; }
 fn loadB(i: u32) -> f32 { return w[i]; }
 
+fn storeOutput(i: u32, pre: f32) {
+  u[i] = pre;
+  z[i] = activate(pre);
+}
+
 fn mmStore(row: u32, col: u32, v: vec4f) {
   if (row >= params.batch) { return; }
-  for (var t = 0u; t < 4u && col + t < params.nOut; t++) {
-    let pre = v[t] + bias[col + t];
-    let i = row * params.nOut + col + t;
-    u[i] = pre;
-    z[i] = activate(pre);
+  let i = row * params.nOut + col;
+  if (col + 4u <= params.nOut) {
+    let pre = v + vec4f(bias[col], bias[col + 1u], bias[col + 2u], bias[col + 3u]);
+    storeOutput(i, pre.x); storeOutput(i + 1u, pre.y); storeOutput(i + 2u, pre.z); storeOutput(i + 3u, pre.w);
+    return;
+  }
+  for (var t = 0u; col + t < params.nOut; t++) {
+    storeOutput(i + t, v[t] + bias[col + t]);
   }
 }
 

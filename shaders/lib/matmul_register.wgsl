@@ -15,6 +15,8 @@
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;
 override MM_WG: u32 = 4u;
+// False when the caller knows K is a multiple of 4: the compiler then drops the tail's code.
+override K_TAIL: bool = true;
 
 const MM_ROWS: u32 = 16u;
 const MM_COLS: u32 = 16u;
@@ -45,15 +47,15 @@ fn mmQuadB(base: u32, step: u32, k: u32) -> vec4f {
 }
 
 fn mmQuadATail(base: u32, step: u32, k: u32, K: u32) -> vec4f {
-  var q = vec4f();
-  for (var t = 0u; k + t < K; t++) { q[t] = loadA(base + (k + t) * step); }
-  return q;
+  let live = vec4u(k, k + 1u, k + 2u, k + 3u) < vec4u(K);
+  let at = base + min(vec4u(k, k + 1u, k + 2u, k + 3u), vec4u(K - 1u)) * step;
+  return select(vec4f(), vec4f(loadA(at.x), loadA(at.y), loadA(at.z), loadA(at.w)), live);
 }
 
 fn mmQuadBTail(base: u32, step: u32, k: u32, K: u32) -> vec4f {
-  var q = vec4f();
-  for (var t = 0u; k + t < K; t++) { q[t] = loadB(base + (k + t) * step); }
-  return q;
+  let live = vec4u(k, k + 1u, k + 2u, k + 3u) < vec4u(K);
+  let at = base + min(vec4u(k, k + 1u, k + 2u, k + 3u), vec4u(K - 1u)) * step;
+  return select(vec4f(), vec4f(loadB(at.x), loadB(at.y), loadB(at.z), loadB(at.w)), live);
 }
 
 // One step of k..k+3: xI holds rows 4I..4I+3 of op(A) (column t: row 4I + t), wJ columns
@@ -117,21 +119,16 @@ fn matmulBlock(wg: vec2u, local: vec2u, M: u32, N: u32, K: u32) {
   for (; k + 4u <= K; k += 4u) {
     mmAccumulate(&c, mmLoad(a, b, sa, sb, k));
   }
-  if (k < K) {
+  if (K_TAIL && k < K) {
     mmAccumulate(&c, mmLoadTail(a, b, sa, sb, k, K));
   }
-  for (var t = 0u; t < 4u; t++) {
-    mmStoreRows(row0, col0, t, c[0], c[1], c[2], c[3]);
-    mmStoreRows(row0 + 4u, col0, t, c[4], c[5], c[6], c[7]);
-    mmStoreRows(row0 + 8u, col0, t, c[8], c[9], c[10], c[11]);
-    mmStoreRows(row0 + 12u, col0, t, c[12], c[13], c[14], c[15]);
+  // Row r of the block is column r % 4 of the four sub-blocks of row group r / 4.
+  for (var r = 0u; r < MM_ROWS; r++) {
+    let g = (r / 4u) * 4u;
+    let t = r % 4u;
+    mmStore(row0 + r, col0, c[g][t]);
+    mmStore(row0 + r, col0 + 4u, c[g + 1u][t]);
+    mmStore(row0 + r, col0 + 8u, c[g + 2u][t]);
+    mmStore(row0 + r, col0 + 12u, c[g + 3u][t]);
   }
-}
-
-// Row `row + t` of the block: column t of the four sub-blocks side by side.
-fn mmStoreRows(row: u32, col: u32, t: u32, c0: mat4x4f, c1: mat4x4f, c2: mat4x4f, c3: mat4x4f) {
-  mmStore(row + t, col, c0[t]);
-  mmStore(row + t, col + 4u, c1[t]);
-  mmStore(row + t, col + 8u, c2[t]);
-  mmStore(row + t, col + 12u, c3[t]);
 }

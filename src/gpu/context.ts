@@ -1,5 +1,6 @@
 import { DeviceLostError, GPUValidationError, LimitError, WebGPUUnavailableError } from '../errors';
 import { DEFAULT_MATMUL, type MatmulConfig, type MatmulCore } from '../kernels/sources';
+import { autotune, type TuneResult } from './autotune';
 import { BufferUsage } from './flags';
 
 export interface ContextOptions {
@@ -17,6 +18,14 @@ export interface ContextOptions {
    * 'shared' otherwise.
    */
   matmulCore?: MatmulCore;
+  /**
+   * Time the matmul configurations on this adapter at start-up and keep the fastest (cached per
+   * adapter: in memory, and in localStorage in a browser). Ignored when matmulCore is given.
+   * Default: on for GPUs (the trials take a fraction of a second there); off for software adapters
+   * such as SwiftShader, where compiling the candidates takes seconds (about 2.4 s measured) and the
+   * default, the register core with 4×4 workgroups, is what the trials pick within their noise.
+   */
+  autotune?: boolean;
 }
 
 /** What the adapter says about itself, for showing the user which GPU trains. */
@@ -46,6 +55,8 @@ const NO_WEBGPU_HELP =
 export class GpuContext {
   readonly device: GPUDevice;
   readonly adapter: AdapterDescription;
+  /** What the start-up autotune timed and chose (null when it did not run). */
+  tuning: TuneResult | null = null;
   /** The matrix-product core and workgroup side every matmul kernel of this context compiles with. */
   matmul: MatmulConfig;
   /**
@@ -79,6 +90,14 @@ export class GpuContext {
   }
 
   static async create(options: ContextOptions = {}): Promise<GpuContext> {
+    const ctx = await GpuContext.open(options);
+    if (!options.matmulCore && (options.autotune ?? !isSoftwareAdapter(ctx.adapter))) {
+      ctx.tuning = await autotune(ctx, isSoftwareAdapter(ctx.adapter));
+    }
+    return ctx;
+  }
+
+  private static async open(options: ContextOptions): Promise<GpuContext> {
     if (options.device) {
       return new GpuContext(options.device, describeAdapter(undefined, options.device), options.gpu, options.matmulCore);
     }

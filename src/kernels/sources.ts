@@ -75,6 +75,14 @@ export function matmulTile(config: MatmulConfig | MatmulCore): number {
   return BLOCK[c.core] * c.workgroup;
 }
 
+/**
+ * Override constants for one product of depth K: the register core compiles its partial last
+ * step of k only when K is not a multiple of 4 (it is the larger part of the shader's compile time).
+ */
+export function matmulDepthConstants(config: MatmulConfig | MatmulCore, K: number): Record<string, boolean> {
+  return matmulConfig(config).core === 'register' ? { K_TAIL: K % 4 !== 0 } : {};
+}
+
 /** The override constants a matmul kernel needs for this configuration. */
 export function matmulConstants(config: MatmulConfig | MatmulCore): Record<string, number> {
   const c = matmulConfig(config);

@@ -1,7 +1,7 @@
 import type { GpuContext } from '../gpu/context';
 import { BufferUsage } from '../gpu/flags';
 import { createBindGroup, createUniform, encode, hasStepBinding, packStruct, pipeline, STEP_BINDING, STEP_STRIDE, type Constants, type Dispatch, type Resource } from '../kernels/kernel';
-import type { KernelName } from '../kernels/sources';
+import { matmulDepthConstants, type KernelName } from '../kernels/sources';
 import { elementwiseWorkgroups, gatherWorkgroups, matmulWorkgroups, optimizerWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../kernels/workgroups';
 import { denseActivation, outputSize, type NetConfig } from '../model/config';
 import type { ParamLayout, TensorSlot } from '../model/layout';
@@ -88,9 +88,14 @@ export class GpuEngine implements Engine {
   /** Compiles what training uses; gradients()/backward() compile their extra pipelines on first use. */
   private async compileAll(): Promise<void> {
     const layers = this.cfg.layers;
-    const work: Promise<unknown>[] = layers.map((layer) => this.pipe('denseForward', this.activationConstants(layer), true));
-    for (const layer of layers.slice(0, -1)) work.push(this.pipe('denseBackwardInput', this.activationConstants(layer)));
-    work.push(this.pipe('matmul', { TRANS_A: true }), this.pipe('biasGrad'), this.pipe('gatherRows'));
+    const work: Promise<unknown>[] = layers.map((layer, t) =>
+      this.pipe('denseForward', { ...this.activationConstants(layer), ...this.depth(this.layout.layers[t].nIn) }, true),
+    );
+    for (let t = 1; t < layers.length; t++) {
+      work.push(this.pipe('denseBackwardInput', { ...this.activationConstants(layers[t - 1]), ...this.depth(this.layout.layers[t].nOut) }));
+    }
+    // The weight gradients' matmul (depth: the batch size) compiles with the first plan.
+    work.push(this.pipe('biasGrad'), this.pipe('gatherRows'));
     if (this.cfg.inputSize % 4 === 0) work.push(this.pipe('gatherRowsVec4'));
     work.push(this.pipe('sgdUpdate'), this.pipe('momentumUpdate'));
     const out = layers[layers.length - 1];
@@ -114,6 +119,11 @@ export class GpuEngine implements Engine {
   private activationConstants(layer: { activation: string; slope: number }): Constants {
     const act = denseActivation(layer.activation as never);
     return { ACTIVATION: ACTIVATION_ID[act], SLOPE: act === 'leakyRelu' ? layer.slope : 0 };
+  }
+
+  /** The matmul core's constants for a product of depth K. */
+  private depth(K: number): Constants {
+    return matmulDepthConstants(this.ctx.matmul, K);
   }
 
   private pipe(name: KernelName, constants: Constants = {}, transB = false): Promise<GPUComputePipeline> {
@@ -244,7 +254,7 @@ export class GpuEngine implements Engine {
       return this.dispatch(
         u,
         'denseForward',
-        { ...this.activationConstants(layer), TRANS_B: true },
+        { ...this.activationConstants(layer), ...this.depth(nIn), TRANS_B: true },
         { batch: rows, nIn, nOut },
         { x: t === 0 ? a.xb : a.z[t - 1], w: this.slot(this.params, weight), bias: this.slot(this.params, bias), u: a.u[t], z: a.z[t] },
         matmulWorkgroups(rows, nOut, this.ctx.matmul),
@@ -282,7 +292,7 @@ export class GpuEngine implements Engine {
       const { nIn, nOut, weight, bias } = this.layout.layers[t];
       const input = t === 0 ? a.xb : a.z[t - 1];
       list.push(
-        this.dispatch(u, 'matmul', { TRANS_A: true }, { M: nOut, N: nIn, K: rows }, { a: a.delta[t], b: input, c: this.slot(this.grads, weight) }, matmulWorkgroups(nOut, nIn, this.ctx.matmul)),
+        this.dispatch(u, 'matmul', { TRANS_A: true, ...this.depth(rows) }, { M: nOut, N: nIn, K: rows }, { a: a.delta[t], b: input, c: this.slot(this.grads, weight) }, matmulWorkgroups(nOut, nIn, this.ctx.matmul)),
         this.dispatch(u, 'biasGrad', {}, { rows, cols: nOut }, { dy: a.delta[t], db: this.slot(this.grads, bias) }, perItemWorkgroups(nOut)),
       );
       if (t === 0 && !inputGrad) break;
@@ -291,7 +301,7 @@ export class GpuEngine implements Engine {
         this.dispatch(
           u,
           'denseBackwardInput',
-          this.activationConstants(prev),
+          { ...this.activationConstants(prev), ...this.depth(nOut) },
           { batch: rows, nIn, nOut },
           { dy: a.delta[t], w: this.slot(this.params, weight), uPrev: t === 0 ? a.xb : a.u[t - 1], dx: t === 0 ? a.dx : a.delta[t - 1] },
           matmulWorkgroups(rows, nIn, this.ctx.matmul),

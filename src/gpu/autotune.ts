@@ -1,0 +1,182 @@
+// The start-up autotune: times each candidate matmul configuration (core and workgroup side) on the
+// adapter at hand and keeps the fastest, once per adapter: the choice is cached in memory for the
+// process and, in a browser, in localStorage, so later page loads skip the trials.
+import * as cpu from '../cpu/index';
+import { createBindGroup, createUniform, encode, pipeline } from '../kernels/kernel';
+import { REGISTER_WORKGROUPS, matmulConfig, matmulDepthConstants, type MatmulConfig } from '../kernels/sources';
+import { matmulWorkgroups } from '../kernels/workgroups';
+import { uniformArray } from '../model/rng';
+import type { AdapterDescription, GpuContext } from './context';
+import { BufferUsage } from './flags';
+
+export interface TuneTrial {
+  config: MatmulConfig;
+  /** Median ms of one trial round (both products below), or null when the result was wrong. */
+  ms: number | null;
+}
+
+export interface TuneResult {
+  /** The configuration the context now uses. */
+  matmul: MatmulConfig;
+  /** What was timed (empty when the choice came from the cache). */
+  trials: TuneTrial[];
+  /** True when no trial ran: the choice was cached for this adapter. */
+  cached: boolean;
+  /** Wall time the autotune took, compilation included. */
+  ms: number;
+  /** The trial size: products of n×n by n×n. */
+  size: number;
+}
+
+const CACHE_VERSION = 2; // bump when the kernels or the candidates change
+const memoryCache = new Map<string, MatmulConfig>();
+
+function cacheKey(adapter: AdapterDescription): string {
+  const { vendor, architecture, device, description } = adapter;
+  return `webgpu-train:matmul-tune:v${CACHE_VERSION}:${[vendor, architecture, device, description].join('|')}`;
+}
+
+function storage(): Storage | null {
+  try {
+    return (globalThis as { localStorage?: Storage }).localStorage ?? null;
+  } catch {
+    return null; // e.g. a sandboxed iframe
+  }
+}
+
+function readCache(key: string): MatmulConfig | null {
+  const hit = memoryCache.get(key);
+  if (hit) return hit;
+  try {
+    const saved = storage()?.getItem(key);
+    if (!saved) return null;
+    const parsed = JSON.parse(saved) as MatmulConfig;
+    const valid = candidates(true).concat(candidates(false)).some((c) => c.core === parsed.core && c.workgroup === parsed.workgroup);
+    return valid ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeCache(key: string, config: MatmulConfig): void {
+  memoryCache.set(key, config);
+  try {
+    storage()?.setItem(key, JSON.stringify(config));
+  } catch {
+    // Full or disabled storage: the in-memory cache still serves this page.
+  }
+}
+
+/** Forgets cached choices (for tests and benchmarks that want the trials to run). */
+export function clearTuneCache(): void {
+  for (const key of memoryCache.keys()) {
+    try {
+      storage()?.removeItem(key);
+    } catch {
+      // ignore
+    }
+  }
+  memoryCache.clear();
+}
+
+/**
+ * The configurations worth timing: on a CPU adapter the register core at each workgroup side (the
+ * shared core's barriers make it several times slower there); on a GPU the shared core and the
+ * register core, in case a GPU prefers registers.
+ */
+export function candidates(software: boolean): MatmulConfig[] {
+  const register = REGISTER_WORKGROUPS.map((workgroup): MatmulConfig => ({ core: 'register', workgroup }));
+  return software ? register : [matmulConfig('shared'), ...register.filter((c) => c.workgroup >= 4)];
+}
+
+/**
+ * Times the candidates on the two product shapes a dense layer's step runs most (the forward
+ * X·Wᵀ and the weight gradient δᵀ·X) at n×n×n, checks each result's first row against the CPU,
+ * and sets ctx.matmul to the fastest correct one. With a cached choice for this adapter it only
+ * applies that.
+ */
+export async function autotune(ctx: GpuContext, software: boolean): Promise<TuneResult> {
+  const start = performance.now();
+  const size = software ? 192 : 1024;
+  const key = cacheKey(ctx.adapter);
+  const cachedConfig = readCache(key);
+  if (cachedConfig) {
+    ctx.matmul = cachedConfig;
+    return { matmul: cachedConfig, trials: [], cached: true, ms: performance.now() - start, size };
+  }
+  const trials: TuneTrial[] = [];
+  for (const config of candidates(software)) {
+    trials.push({ config, ms: await timeConfig(ctx, config, size) });
+  }
+  const timed = trials.filter((t): t is TuneTrial & { ms: number } => t.ms !== null);
+  if (timed.length) {
+    const best = timed.reduce((a, b) => (b.ms < a.ms ? b : a));
+    ctx.matmul = best.config;
+    writeCache(key, best.config);
+  }
+  return { matmul: ctx.matmul, trials, cached: false, ms: performance.now() - start, size };
+}
+
+const VARIANTS = [
+  { TRANS_A: false, TRANS_B: true }, // forward: X·Wᵀ
+  { TRANS_A: true, TRANS_B: false }, // weight gradient: δᵀ·X
+];
+
+/** Median ms of 3 timed rounds (after a warm-up), or null if either product is wrong. */
+async function timeConfig(ctx: GpuContext, config: MatmulConfig, n: number): Promise<number | null> {
+  const a = uniformArray(7, n * n, -1, 1);
+  const b = uniformArray(8, n * n, -1, 1);
+  const bufA = ctx.createStorage('tune.a', a);
+  const bufB = ctx.createStorage('tune.b', b);
+  const bufC = ctx.createBuffer('tune.c', n * n * 4, BufferUsage.STORAGE | BufferUsage.COPY_SRC);
+  const params = createUniform(ctx, 'matmul', 'params', { M: n, N: n, K: n });
+  try {
+    const dispatches = await Promise.all(
+      VARIANTS.map(async (constants) => ({
+        pipeline: await pipeline(ctx, 'matmul', { ...constants, ...matmulDepthConstants(config, n) }, config),
+        bindGroup: createBindGroup(ctx, 'matmul', { params, a: bufA, b: bufB, c: bufC }),
+        workgroups: matmulWorkgroups(n, n, config),
+        perStep: false,
+      })),
+    );
+    const round = async (variants: typeof dispatches) => {
+      const encoder = ctx.device.createCommandEncoder();
+      const pass = encoder.beginComputePass();
+      encode(pass, variants);
+      pass.end();
+      ctx.device.queue.submit([encoder.finish()]);
+      await ctx.device.queue.onSubmittedWorkDone();
+    };
+    // Correctness first: the first row of each variant against the CPU.
+    for (let v = 0; v < VARIANTS.length; v++) {
+      await round([dispatches[v]]);
+      const row = await ctx.read(bufC, 0, n * 4);
+      if (!firstRowMatches(row, a, b, n, VARIANTS[v].TRANS_A, VARIANTS[v].TRANS_B)) return null;
+    }
+    await round(dispatches);
+    const times: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      const t0 = performance.now();
+      await round(dispatches);
+      times.push(performance.now() - t0);
+    }
+    times.sort((x, y) => x - y);
+    return times[1];
+  } catch {
+    return null; // a configuration this device cannot compile or run is simply not chosen
+  } finally {
+    for (const buffer of [bufA, bufB, bufC, params]) ctx.destroyBuffer(buffer);
+  }
+}
+
+function firstRowMatches(row: Float32Array, a: Float32Array, b: Float32Array, n: number, transA: boolean, transB: boolean): boolean {
+  // Row 0 of op(A): the first row of A, or its first column when A is stored transposed.
+  const rowA = transA ? Float32Array.from({ length: n }, (_, k) => a[k * n]) : a.subarray(0, n);
+  const ref = new Float32Array(n);
+  cpu.matmul(ref, rowA, b, 1, n, n, false, transB);
+  for (let j = 0; j < n; j++) {
+    // |a|, |b| ≤ 1: the float32 rounding of an n-term dot product stays far below n·2⁻²⁰.
+    if (!(Math.abs(row[j] - ref[j]) <= n * 2 ** -20)) return false;
+  }
+  return true;
+}
