@@ -12,7 +12,7 @@ import type { GpuContext } from '../src/gpu/context';
 import { runKernel } from '../src/kernels/run';
 import { uniformArray } from '../src/model/rng';
 import { elementwiseWorkgroups, gatherWorkgroups, matmulWorkgroups, optimizerWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../src/kernels/workgroups';
-import { REGISTER_WORKGROUPS, type MatmulConfig } from '../src/kernels/sources';
+import { matmulDepthConstants, REGISTER_WORKGROUPS, type MatmulConfig } from '../src/kernels/sources';
 import { ACTIVATION_ID, type ElementwiseActivation } from '../src/types';
 
 /** Both matrix-product cores are checked on every adapter, whichever the adapter would pick. */
@@ -126,7 +126,7 @@ for (const [m, n, k] of MATMUL_SHAPES) {
         const ref = new Float32Array(m * n);
         cpu.matmul(ref, a, b, m, n, k, transA, transB);
         const out = await runKernel(ctx, 'matmul', {
-          constants: { TRANS_A: transA, TRANS_B: transB },
+          constants: { TRANS_A: transA, TRANS_B: transB, ...matmulDepthConstants(core, k) },
           uniforms: { params: { M: m, N: n, K: k } },
           buffers: { a, b, c: new Float32Array(m * n).fill(NaN) },
           workgroups: matmulWorkgroups(m, n, core),
@@ -145,6 +145,7 @@ const DENSE_SHAPES: [number, number, number][] = [
   [7, 33, 5],
   [65, 17, 70],
   [130, 100, 10],
+  [20, 12, 8],
 ];
 for (const act of ACTS) {
   for (const [batch, nIn, nOut] of DENSE_SHAPES) {
@@ -157,7 +158,7 @@ for (const act of ACTS) {
       const z = new Float32Array(batch * nOut);
       cpu.denseForward(u, z, x, w, bias, batch, nIn, nOut, act, SLOPE);
       const out = await runKernel(ctx, 'denseForward', {
-        constants: { ACTIVATION: ACTIVATION_ID[act], SLOPE, TRANS_B: true },
+        constants: { ACTIVATION: ACTIVATION_ID[act], SLOPE, TRANS_B: true, ...matmulDepthConstants(core, nIn) },
         uniforms: { params: { batch, nIn, nOut } },
         buffers: { x, w, bias, u: new Float32Array(u.length), z: new Float32Array(z.length) },
         workgroups: matmulWorkgroups(batch, nOut, core),
@@ -172,7 +173,7 @@ for (const act of ACTS) {
       const dx = new Float32Array(batch * nIn);
       cpu.denseBackwardInput(dx, dy, w, uPrev, batch, nIn, nOut, act, SLOPE);
       const out = await runKernel(ctx, 'denseBackwardInput', {
-        constants: { ACTIVATION: ACTIVATION_ID[act], SLOPE },
+        constants: { ACTIVATION: ACTIVATION_ID[act], SLOPE, ...matmulDepthConstants(core, nOut) },
         uniforms: { params: { batch, nIn, nOut } },
         buffers: { dy, w, uPrev, dx: new Float32Array(dx.length) },
         workgroups: matmulWorkgroups(batch, nIn, core),

@@ -1,0 +1,71 @@
+// The start-up autotune: every candidate it times must compute the right product, it must keep the
+// fastest, remember the choice per adapter, and a model built on the tuned context must train like
+// the CPU reference.
+import { create } from 'webgpu';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GpuContext, Sequential } from '../src/index';
+import { candidates, clearTuneCache } from '../src/gpu/autotune';
+import { isSoftwareAdapter } from '../src/gpu/context';
+import { randomArray } from './helpers/gpu';
+
+const gpu = create([]);
+let tuned: GpuContext;
+
+beforeAll(async () => {
+  clearTuneCache();
+  tuned = await GpuContext.create({ gpu, autotune: true });
+}, 120_000);
+
+afterAll(() => {
+  tuned.assertHealthy();
+  clearTuneCache();
+});
+
+describe('matmul autotune', () => {
+  it('times every candidate for the adapter, all of them correct, and keeps the fastest', () => {
+    const result = tuned.tuning!;
+    expect(result.cached).toBe(false);
+    const expected = candidates(isSoftwareAdapter(tuned.adapter));
+    expect(result.trials.map((t) => t.config)).toEqual(expected);
+    // ms is null when a candidate's product disagreed with the CPU: none may here.
+    for (const trial of result.trials) expect(trial.ms).toBeGreaterThan(0);
+    const fastest = result.trials.reduce((a, b) => (b.ms! < a.ms! ? b : a));
+    expect(tuned.matmul).toEqual(fastest.config);
+    expect(result.matmul).toEqual(fastest.config);
+  });
+
+  it('reuses the choice for the same adapter without timing again', async () => {
+    const again = await GpuContext.create({ gpu, autotune: true });
+    expect(again.tuning!.cached).toBe(true);
+    expect(again.tuning!.trials).toEqual([]);
+    expect(again.matmul).toEqual(tuned.matmul);
+  });
+
+  it('is skipped when a core is named, and off by default on a software adapter', async () => {
+    const named = await GpuContext.create({ gpu, matmulCore: 'shared', autotune: true });
+    expect(named.tuning).toBeNull();
+    expect(named.matmul).toEqual({ core: 'shared', workgroup: 16 });
+    const plain = await GpuContext.create({ gpu });
+    if (isSoftwareAdapter(plain.adapter)) {
+      expect(plain.tuning).toBeNull();
+      expect(plain.matmul).toEqual({ core: 'register', workgroup: 4 });
+    } else {
+      expect(plain.tuning).not.toBeNull();
+    }
+  });
+
+  it('a model on the tuned context trains like the CPU reference', async () => {
+    const rows = 64;
+    const x = randomArray(5, rows * 20, -1, 1);
+    const y = randomArray(6, rows * 3, 0, 1);
+    const options = { inputSize: 20, layers: [{ units: 18, activation: 'tanh' as const }, { units: 3, activation: 'linear' as const }], loss: 'mse' as const, seed: 3 };
+    const fit = { epochs: 2, batchSize: 16, optimizer: 'momentum' as const, learningRate: 0.05, momentum: 0.9, shuffle: false };
+    const onGpu = await Sequential.create({ ...options, backend: tuned });
+    const onCpu = await Sequential.create({ ...options, backend: 'cpu' });
+    const a = await onGpu.fit(x, y, fit);
+    const b = await onCpu.fit(x, y, fit);
+    const last = (h: { loss: number[] }) => h.loss[h.loss.length - 1];
+    expect(Math.abs(last(a) - last(b))).toBeLessThanOrEqual(1e-4 * Math.abs(last(b)));
+    onGpu.dispose();
+  });
+});
