@@ -4,7 +4,7 @@
 // it is timed: a full check at a small odd size, and whole sampled rows of the benchmark size itself.
 import { cpu, type GpuContext } from '../src/index';
 import { createBindGroup, createUniform, encode, pipeline, type Dispatch } from '../src/kernels/kernel';
-import { matmulWorkgroups } from '../src/kernels/workgroups';
+import { matmulLaunch } from '../src/kernels/workgroups';
 import { BufferUsage } from '../src/gpu/flags';
 import { log, type MatmulSize, type Variant } from './lib/cli';
 import { seededUniform, summarize, tflops, timeCalls, type Timing } from './lib/stats';
@@ -113,13 +113,14 @@ export class MatmulRunner {
 
   static async create(ctx: GpuContext, M: number, N: number, K: number, variant: Variant, a: Float32Array, b: Float32Array): Promise<MatmulRunner> {
     const { transA, transB } = VARIANTS[variant];
-    const pipe = await pipeline(ctx, 'matmul', { TRANS_A: transA, TRANS_B: transB });
+    const launch = matmulLaunch(ctx.matmul, M, N, K);
+    const pipe = await pipeline(ctx, 'matmul', { TRANS_A: transA, TRANS_B: transB, ...launch.constants });
     const bufA = ctx.createStorage('bench.a', a);
     const bufB = ctx.createStorage('bench.b', b);
     const bufC = ctx.createBuffer('bench.c', M * N * 4, BufferUsage.STORAGE | BufferUsage.COPY_SRC);
     const params = createUniform(ctx, 'matmul', 'params', { M, N, K });
     const bindGroup = createBindGroup(ctx, 'matmul', { params, a: bufA, b: bufB, c: bufC });
-    const dispatch: Dispatch = { pipeline: pipe, bindGroup, workgroups: matmulWorkgroups(M, N, ctx.matmulCore), perStep: false };
+    const dispatch: Dispatch = { pipeline: pipe, bindGroup, workgroups: launch.workgroups, perStep: false };
     return new MatmulRunner(ctx, dispatch, bufC, [bufA, bufB, bufC, params], M * N * 4);
   }
 

@@ -4,7 +4,8 @@
 // Bindings: params {batch, nIn, nOut}; dy: δ [batch, nOut]; w: W [nOut, nIn];
 //           uPrev: U of the previous layer [batch, nIn]; dx: [batch, nIn], written.
 // Overrides: ACTIVATION, SLOPE of the previous layer (lib/activation.wgsl).
-// Dispatch: MM_WG × MM_WG workgroups over tiles of MM_WG·MM_ROWS × MM_WG·MM_COLS outputs. Needs a matmul core
+// Dispatch: workgroups of MM_WG_X × MM_WG_Y invocations over tiles of MM_WG_Y·MM_ROWS rows ×
+// MM_WG_X·MM_COLS columns (matmulLaunch in src/kernels/workgroups.ts). Needs a matmul core
 // (lib/matmul_shared.wgsl or lib/matmul_register.wgsl) and lib/matmul_layout.wgsl.
 struct Params { batch: u32, nIn: u32, nOut: u32 }
 
@@ -37,7 +38,7 @@ fn mmStore(row: u32, col: u32, v: vec4f) {
   }
 }
 
-@compute @workgroup_size(MM_WG, MM_WG)
+@compute @workgroup_size(MM_WG_X, MM_WG_Y)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   matmulBlock(wg.xy, lid.xy, params.batch, params.nIn, params.nOut);
 }

@@ -2,7 +2,8 @@
 // Bindings: params {batch, nIn, nOut}; x: X [batch, nIn]; w: W [nOut, nIn]; bias: b [nOut];
 //           u: U [batch, nOut] and z: Z [batch, nOut], both written. U is kept for σ'(U) in backprop.
 // Overrides: ACTIVATION, SLOPE (lib/activation.wgsl); TRANS_B must be true (W is read as Wᵀ).
-// Dispatch: MM_WG × MM_WG workgroups over tiles of MM_WG·MM_ROWS × MM_WG·MM_COLS outputs. Needs a matmul core
+// Dispatch: workgroups of MM_WG_X × MM_WG_Y invocations over tiles of MM_WG_Y·MM_ROWS rows ×
+// MM_WG_X·MM_COLS columns (matmulLaunch in src/kernels/workgroups.ts). Needs a matmul core
 // (lib/matmul_shared.wgsl or lib/matmul_register.wgsl) and lib/matmul_layout.wgsl.
 struct Params { batch: u32, nIn: u32, nOut: u32 }
 
@@ -34,7 +35,7 @@ fn mmStore(row: u32, col: u32, v: vec4f) {
   }
 }
 
-@compute @workgroup_size(MM_WG, MM_WG)
+@compute @workgroup_size(MM_WG_X, MM_WG_Y)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   matmulBlock(wg.xy, lid.xy, params.batch, params.nOut, params.nIn);
 }

@@ -2,7 +2,8 @@
 // (dW = δᵀ · Z with TRANS_A) and for any other transpose combination (TRANS_A, TRANS_B overrides).
 // Bindings: params {M, N, K}; a: A as stored ([M,K] or [K,M]); b: B as stored ([K,N] or [N,K]);
 //           c: C [M, N], written (overwritten), not accumulated.
-// Dispatch: MM_WG × MM_WG workgroups over tiles of MM_WG·MM_ROWS × MM_WG·MM_COLS outputs. Needs a matmul core
+// Dispatch: workgroups of MM_WG_X × MM_WG_Y invocations over tiles of MM_WG_Y·MM_ROWS rows ×
+// MM_WG_X·MM_COLS columns (matmulLaunch in src/kernels/workgroups.ts). Needs a matmul core
 // (lib/matmul_shared.wgsl or lib/matmul_register.wgsl) and lib/matmul_layout.wgsl.
 struct Params { M: u32, N: u32, K: u32 }
 
@@ -26,7 +27,7 @@ fn mmStore(row: u32, col: u32, v: vec4f) {
   }
 }
 
-@compute @workgroup_size(MM_WG, MM_WG)
+@compute @workgroup_size(MM_WG_X, MM_WG_Y)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   matmulBlock(wg.xy, lid.xy, params.M, params.N, params.K);
 }

@@ -11,8 +11,8 @@ import * as cpu from '../src/cpu';
 import type { GpuContext } from '../src/gpu/context';
 import { runKernel } from '../src/kernels/run';
 import { uniformArray } from '../src/model/rng';
-import { elementwiseWorkgroups, gatherWorkgroups, matmulWorkgroups, optimizerWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../src/kernels/workgroups';
-import { matmulDepthConstants, REGISTER_WORKGROUPS, type MatmulConfig } from '../src/kernels/sources';
+import { elementwiseWorkgroups, gatherWorkgroups, matmulLaunch, optimizerWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../src/kernels/workgroups';
+import { REGISTER_WORKGROUPS, type MatmulConfig } from '../src/kernels/sources';
 import { ACTIVATION_ID, type ElementwiseActivation } from '../src/types';
 
 /** Both matrix-product cores are checked on every adapter, whichever the adapter would pick. */
@@ -126,10 +126,10 @@ for (const [m, n, k] of MATMUL_SHAPES) {
         const ref = new Float32Array(m * n);
         cpu.matmul(ref, a, b, m, n, k, transA, transB);
         const out = await runKernel(ctx, 'matmul', {
-          constants: { TRANS_A: transA, TRANS_B: transB, ...matmulDepthConstants(core, k) },
+          constants: { TRANS_A: transA, TRANS_B: transB, ...matmulLaunch(core, m, n, k).constants },
           uniforms: { params: { M: m, N: n, K: k } },
           buffers: { a, b, c: new Float32Array(m * n).fill(NaN) },
-          workgroups: matmulWorkgroups(m, n, core),
+          workgroups: matmulLaunch(core, m, n, k).workgroups,
           matmulCore: core,
         });
         return { checks: [check('c', out.c, ref, 2e-6 * k)] };
@@ -158,10 +158,10 @@ for (const act of ACTS) {
       const z = new Float32Array(batch * nOut);
       cpu.denseForward(u, z, x, w, bias, batch, nIn, nOut, act, SLOPE);
       const out = await runKernel(ctx, 'denseForward', {
-        constants: { ACTIVATION: ACTIVATION_ID[act], SLOPE, TRANS_B: true, ...matmulDepthConstants(core, nIn) },
+        constants: { ACTIVATION: ACTIVATION_ID[act], SLOPE, TRANS_B: true, ...matmulLaunch(core, batch, nOut, nIn).constants },
         uniforms: { params: { batch, nIn, nOut } },
         buffers: { x, w, bias, u: new Float32Array(u.length), z: new Float32Array(z.length) },
-        workgroups: matmulWorkgroups(batch, nOut, core),
+        workgroups: matmulLaunch(core, batch, nOut, nIn).workgroups,
         matmulCore: core,
       });
       return { checks: [check('u', out.u, u, 2e-6 * nIn), check('z', out.z, z, 2e-6 * nIn)] };
@@ -173,10 +173,10 @@ for (const act of ACTS) {
       const dx = new Float32Array(batch * nIn);
       cpu.denseBackwardInput(dx, dy, w, uPrev, batch, nIn, nOut, act, SLOPE);
       const out = await runKernel(ctx, 'denseBackwardInput', {
-        constants: { ACTIVATION: ACTIVATION_ID[act], SLOPE, ...matmulDepthConstants(core, nOut) },
+        constants: { ACTIVATION: ACTIVATION_ID[act], SLOPE, ...matmulLaunch(core, batch, nIn, nOut).constants },
         uniforms: { params: { batch, nIn, nOut } },
         buffers: { dy, w, uPrev, dx: new Float32Array(dx.length) },
-        workgroups: matmulWorkgroups(batch, nIn, core),
+        workgroups: matmulLaunch(core, batch, nIn, nOut).workgroups,
         matmulCore: core,
       });
       return { checks: [check('dx', out.dx, dx, 2e-6 * nOut)] };
@@ -356,9 +356,10 @@ export const MUST_FAIL_CASE: KernelCase = {
     const ref = new Float32Array(7 * 9);
     cpu.matmul(ref, a, b, 7, 9, 5, false, false);
     const out = await runKernel(ctx, 'matmul', {
+      constants: matmulLaunch(ctx.matmul, 7, 9, 4).constants,
       uniforms: { params: { M: 7, N: 9, K: 4 } },
       buffers: { a, b, c: new Float32Array(63) },
-      workgroups: matmulWorkgroups(7, 9, ctx.matmulCore),
+      workgroups: matmulLaunch(ctx.matmul, 7, 9, 4).workgroups,
     });
     return { checks: [check('c', out.c, ref, 1e-5, 1e-5)] };
   },

@@ -1,13 +1,13 @@
 // Library (no entry point): which outputs an invocation of a matmul kernel owns, for either
-// matmul core (lib/matmul_shared.wgsl: MM_ROWS = MM_COLS = 4, MM_WG = 16;
-// lib/matmul_register.wgsl: 16 × 16, MM_WG an override, 4 by default).
-// Workgroups are MM_WG × MM_WG invocations; invocation (x, y) of workgroup (wx, wy) owns rows
-// (wy·MM_WG + y)·MM_ROWS + r and columns (wx·MM_WG + x)·MM_COLS + j; matmulBlock hands them
+// matmul core (lib/matmul_shared.wgsl: MM_ROWS = MM_COLS = 4, 16 × 16 workgroups;
+// lib/matmul_register.wgsl: 16 × 16, workgroup MM_WG_X × MM_WG_Y, overrides).
+// Invocation (x, y) of workgroup (wx, wy) owns rows (wy·MM_WG_Y + y)·MM_ROWS + r and
+// columns (wx·MM_WG_X + x)·MM_COLS + j; matmulBlock hands them
 // to the kernel's mmStore four columns at a time.
 fn mmRow(wg: vec2u, local: vec2u, r: u32) -> u32 {
-  return (wg.y * MM_WG + local.y) * MM_ROWS + r;
+  return (wg.y * MM_WG_Y + local.y) * MM_ROWS + r;
 }
 
 fn mmCol(wg: vec2u, local: vec2u, j: u32) -> u32 {
-  return (wg.x * MM_WG + local.x) * MM_COLS + j;
+  return (wg.x * MM_WG_X + local.x) * MM_COLS + j;
 }

@@ -5,8 +5,9 @@
 // of k at a time: it loads k..k+3 of its 16 rows of op(A) and of its 16 columns of op(B) as vec4s
 // (32 quads, each element reused 16 times) and accumulates 4×4 sub-blocks as mat4x4 products
 // (each output gains a 4-term dot product per store of its accumulator, which a CPU compiler
-// keeps in memory). A workgroup is MM_WG × MM_WG invocations (an override: small workgroups
-// spread a small matrix over the CPU's cores), so it covers a (16·MM_WG)² tile.
+// keeps in memory). A workgroup is MM_WG_X × MM_WG_Y invocations (overrides: small workgroups
+// spread a small matrix over the CPU's cores, and a one-block-wide output gets a one-wide
+// workgroup, so no SIMD lane idles), covering 16·MM_WG_Y rows × 16·MM_WG_X columns.
 // Row and column indices are clamped, so loads stay in bounds without branches for any M, N, K.
 // The including kernel defines loadA(i) and loadB(i), element i of A and B as stored, and
 // mmStore(row, col, v): v holds C at (row, col..col+3); it stores those with row < M and column < N.
@@ -14,7 +15,8 @@
 //   TRANS_B = false: B stored [K, N];  true: B stored [N, K]
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;
-override MM_WG: u32 = 4u;
+override MM_WG_X: u32 = 4u;
+override MM_WG_Y: u32 = 4u;
 // False when the caller knows K is a multiple of 4: the compiler then drops the tail's code.
 override K_TAIL: bool = true;
 

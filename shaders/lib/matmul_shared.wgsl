@@ -10,7 +10,8 @@
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;
 
-const MM_WG: u32 = 16u; // the tiles below assume 16×16 invocations
+const MM_WG_X: u32 = 16u; // the tiles below assume 16×16 invocations
+const MM_WG_Y: u32 = 16u;
 const MM_ROWS: u32 = 4u;
 const MM_COLS: u32 = 4u;
 const MM_TILE: u32 = 64u;

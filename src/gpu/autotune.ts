@@ -3,8 +3,8 @@
 // process and, in a browser, in localStorage, so later page loads skip the trials.
 import * as cpu from '../cpu/index';
 import { createBindGroup, createUniform, encode, pipeline } from '../kernels/kernel';
-import { REGISTER_WORKGROUPS, matmulConfig, matmulDepthConstants, type MatmulConfig } from '../kernels/sources';
-import { matmulWorkgroups } from '../kernels/workgroups';
+import { REGISTER_WORKGROUPS, matmulConfig, type MatmulConfig } from '../kernels/sources';
+import { matmulLaunch } from '../kernels/workgroups';
 import { uniformArray } from '../model/rng';
 import type { AdapterDescription, GpuContext } from './context';
 import { BufferUsage } from './flags';
@@ -130,12 +130,13 @@ async function timeConfig(ctx: GpuContext, config: MatmulConfig, n: number): Pro
   const bufB = ctx.createStorage('tune.b', b);
   const bufC = ctx.createBuffer('tune.c', n * n * 4, BufferUsage.STORAGE | BufferUsage.COPY_SRC);
   const params = createUniform(ctx, 'matmul', 'params', { M: n, N: n, K: n });
+  const launch = matmulLaunch(config, n, n, n);
   try {
     const dispatches = await Promise.all(
       VARIANTS.map(async (constants) => ({
-        pipeline: await pipeline(ctx, 'matmul', { ...constants, ...matmulDepthConstants(config, n) }, config),
+        pipeline: await pipeline(ctx, 'matmul', { ...constants, ...launch.constants }, config),
         bindGroup: createBindGroup(ctx, 'matmul', { params, a: bufA, b: bufB, c: bufC }),
-        workgroups: matmulWorkgroups(n, n, config),
+        workgroups: launch.workgroups,
         perStep: false,
       })),
     );

@@ -2,7 +2,7 @@ import { ShapeError } from '../errors';
 import type { GpuContext } from '../gpu/context';
 import { BufferUsage, ShaderStage } from '../gpu/flags';
 import { packUniform, reflectShader, type BindingInfo, type ShaderLayout } from './reflect';
-import { kernelSource, matmulConfig, matmulConstants, usesMatmul, type KernelName, type MatmulConfig, type MatmulCore } from './sources';
+import { kernelSource, matmulConfig, usesMatmul, type KernelName, type MatmulConfig, type MatmulCore } from './sources';
 
 /** A buffer, or a range of one (a layer's weights inside the model's parameter buffer). */
 export type Resource = GPUBuffer | { buffer: GPUBuffer; offset?: number; size?: number };
@@ -59,8 +59,8 @@ function bindGroupLayout(ctx: GpuContext, info: KernelInfo): GPUBindGroupLayout 
 export type Constants = Record<string, number | boolean>;
 
 /**
- * The compiled pipeline for a kernel and override constants, with the context's matmul core and
- * workgroup side unless others are named; compiled once per context.
+ * The compiled pipeline for a kernel and override constants (for matmul kernels, those of
+ * matmulLaunch), with the context's matmul core unless another is named; compiled once per context.
  */
 export function pipeline(
   ctx: GpuContext,
@@ -72,7 +72,7 @@ export function pipeline(
   const info = kernelInfo(name, config.core);
   const unknown = Object.keys(constants).filter((c) => !info.layout.overrides.includes(c));
   if (unknown.length) throw new ShapeError(`kernel ${name} has no override constant ${unknown.join(', ')}`);
-  const values: Record<string, number> = usesMatmul(name) ? { ...matmulConstants(config) } : {};
+  const values: Record<string, number> = {};
   for (const [k, v] of Object.entries(constants)) values[k] = typeof v === 'boolean' ? Number(v) : v;
   const variant = usesMatmul(name) ? `${name}:${config.core}` : name;
   const key = `pipeline:${variant}:${JSON.stringify(values)}`;

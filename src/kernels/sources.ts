@@ -56,8 +56,6 @@ export interface MatmulConfig {
   workgroup: number;
 }
 
-/** Output rows (and columns) one invocation computes with each core. */
-const BLOCK: Record<MatmulCore, number> = { shared: 4, register: 16 };
 /** Workgroup sides the register core may be compiled with (the autotune's choices). */
 export const REGISTER_WORKGROUPS = [2, 4, 8] as const;
 export const DEFAULT_MATMUL: Record<MatmulCore, MatmulConfig> = {
@@ -67,26 +65,6 @@ export const DEFAULT_MATMUL: Record<MatmulCore, MatmulConfig> = {
 
 export function matmulConfig(config: MatmulConfig | MatmulCore): MatmulConfig {
   return typeof config === 'string' ? DEFAULT_MATMUL[config] : config;
-}
-
-/** Output rows (and columns) one workgroup covers. */
-export function matmulTile(config: MatmulConfig | MatmulCore): number {
-  const c = matmulConfig(config);
-  return BLOCK[c.core] * c.workgroup;
-}
-
-/**
- * Override constants for one product of depth K: the register core compiles its partial last
- * step of k only when K is not a multiple of 4 (it is the larger part of the shader's compile time).
- */
-export function matmulDepthConstants(config: MatmulConfig | MatmulCore, K: number): Record<string, boolean> {
-  return matmulConfig(config).core === 'register' ? { K_TAIL: K % 4 !== 0 } : {};
-}
-
-/** The override constants a matmul kernel needs for this configuration. */
-export function matmulConstants(config: MatmulConfig | MatmulCore): Record<string, number> {
-  const c = matmulConfig(config);
-  return c.core === 'register' ? { MM_WG: c.workgroup } : {};
 }
 
 export function usesMatmul(name: KernelName): boolean {

@@ -1,11 +1,29 @@
 // How many workgroups each kernel needs for given sizes (its shader header states the same rule).
 
-import { matmulTile, type MatmulConfig, type MatmulCore } from './sources';
+import { matmulConfig, type MatmulConfig, type MatmulCore } from './sources';
 
-/** Matrix kernels: one workgroup per output tile of the core's size. */
-export function matmulWorkgroups(rows: number, cols: number, config: MatmulConfig | MatmulCore): [number, number, number] {
-  const tile = matmulTile(config);
-  return [Math.ceil(cols / tile), Math.ceil(rows / tile), 1];
+export interface MatmulLaunch {
+  /** Override constants of the matmul core for this shape (none for the shared core). */
+  constants: Record<string, number | boolean>;
+  workgroups: [number, number, number];
+}
+
+/**
+ * How to run a matmul-core kernel (matmul, dense_forward, dense_backward_input) for an output of
+ * rows × cols and depth K. Shared core: 16×16 workgroups over 64×64 tiles. Register core: 16×16
+ * blocks per invocation, workgroups of the configured side, but one invocation wide (or tall) when
+ * the output is at most one block wide (tall), so no SIMD lane is left without a block; and the
+ * partial-k code only when K is not a multiple of 4.
+ */
+export function matmulLaunch(config: MatmulConfig | MatmulCore, rows: number, cols: number, K: number): MatmulLaunch {
+  const c = matmulConfig(config);
+  if (c.core === 'shared') return { constants: {}, workgroups: [Math.ceil(cols / 64), Math.ceil(rows / 64), 1] };
+  const x = cols <= 16 ? 1 : c.workgroup;
+  const y = rows <= 16 ? 1 : c.workgroup;
+  return {
+    constants: { MM_WG_X: x, MM_WG_Y: y, K_TAIL: K % 4 !== 0 },
+    workgroups: [Math.ceil(cols / (16 * x)), Math.ceil(rows / (16 * y)), 1],
+  };
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { GpuContext } from '../gpu/context';
 import { BufferUsage } from '../gpu/flags';
 import { createBindGroup, createUniform, encode, hasStepBinding, packStruct, pipeline, STEP_BINDING, STEP_STRIDE, type Constants, type Dispatch, type Resource } from '../kernels/kernel';
-import { matmulDepthConstants, type KernelName } from '../kernels/sources';
-import { elementwiseWorkgroups, gatherWorkgroups, matmulWorkgroups, optimizerWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../kernels/workgroups';
+import type { KernelName } from '../kernels/sources';
+import { elementwiseWorkgroups, gatherWorkgroups, matmulLaunch, optimizerWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP, type MatmulLaunch } from '../kernels/workgroups';
 import { denseActivation, outputSize, type NetConfig } from '../model/config';
 import type { ParamLayout, TensorSlot } from '../model/layout';
 import { ACTIVATION_ID } from '../types';
@@ -88,13 +88,18 @@ export class GpuEngine implements Engine {
   /** Compiles what training uses; gradients()/backward() compile their extra pipelines on first use. */
   private async compileAll(): Promise<void> {
     const layers = this.cfg.layers;
-    const work: Promise<unknown>[] = layers.map((layer, t) =>
-      this.pipe('denseForward', { ...this.activationConstants(layer), ...this.depth(this.layout.layers[t].nIn) }, true),
-    );
+    // Their matmul constants depend on the batch size too: compiled for the batch size most
+    // likely (fit's default, 32); other sizes compile with their first plan.
+    const rows = 32;
+    const work: Promise<unknown>[] = layers.map((layer, t) => {
+      const { nIn, nOut } = this.layout.layers[t];
+      return this.pipe('denseForward', { ...this.activationConstants(layer), ...this.mm(rows, nOut, nIn).constants }, true);
+    });
     for (let t = 1; t < layers.length; t++) {
-      work.push(this.pipe('denseBackwardInput', { ...this.activationConstants(layers[t - 1]), ...this.depth(this.layout.layers[t].nOut) }));
+      const { nIn, nOut } = this.layout.layers[t];
+      work.push(this.pipe('denseBackwardInput', { ...this.activationConstants(layers[t - 1]), ...this.mm(rows, nIn, nOut).constants }));
     }
-    // The weight gradients' matmul (depth: the batch size) compiles with the first plan.
+    for (const { nIn, nOut } of this.layout.layers) work.push(this.pipe('matmul', { TRANS_A: true, ...this.mm(nOut, nIn, rows).constants }));
     work.push(this.pipe('biasGrad'), this.pipe('gatherRows'));
     if (this.cfg.inputSize % 4 === 0) work.push(this.pipe('gatherRowsVec4'));
     work.push(this.pipe('sgdUpdate'), this.pipe('momentumUpdate'));
@@ -121,9 +126,9 @@ export class GpuEngine implements Engine {
     return { ACTIVATION: ACTIVATION_ID[act], SLOPE: act === 'leakyRelu' ? layer.slope : 0 };
   }
 
-  /** The matmul core's constants for a product of depth K. */
-  private depth(K: number): Constants {
-    return matmulDepthConstants(this.ctx.matmul, K);
+  /** The matmul core's constants and grid for an output of rows × cols and depth K. */
+  private mm(rows: number, cols: number, K: number): MatmulLaunch {
+    return matmulLaunch(this.ctx.matmul, rows, cols, K);
   }
 
   private pipe(name: KernelName, constants: Constants = {}, transB = false): Promise<GPUComputePipeline> {
@@ -251,13 +256,14 @@ export class GpuEngine implements Engine {
     const a = this.acts!;
     const list = this.cfg.layers.map((layer, t) => {
       const { nIn, nOut, weight, bias } = this.layout.layers[t];
+      const mm = this.mm(rows, nOut, nIn);
       return this.dispatch(
         u,
         'denseForward',
-        { ...this.activationConstants(layer), ...this.depth(nIn), TRANS_B: true },
+        { ...this.activationConstants(layer), ...mm.constants, TRANS_B: true },
         { batch: rows, nIn, nOut },
         { x: t === 0 ? a.xb : a.z[t - 1], w: this.slot(this.params, weight), bias: this.slot(this.params, bias), u: a.u[t], z: a.z[t] },
-        matmulWorkgroups(rows, nOut, this.ctx.matmul),
+        mm.workgroups,
       );
     });
     const softmax = withSoftmax ? this.softmaxOutput(u, rows) : null;
@@ -291,20 +297,22 @@ export class GpuEngine implements Engine {
     for (let t = this.cfg.layers.length - 1; t >= 0; t--) {
       const { nIn, nOut, weight, bias } = this.layout.layers[t];
       const input = t === 0 ? a.xb : a.z[t - 1];
+      const dW = this.mm(nOut, nIn, rows);
       list.push(
-        this.dispatch(u, 'matmul', { TRANS_A: true, ...this.depth(rows) }, { M: nOut, N: nIn, K: rows }, { a: a.delta[t], b: input, c: this.slot(this.grads, weight) }, matmulWorkgroups(nOut, nIn, this.ctx.matmul)),
+        this.dispatch(u, 'matmul', { TRANS_A: true, ...dW.constants }, { M: nOut, N: nIn, K: rows }, { a: a.delta[t], b: input, c: this.slot(this.grads, weight) }, dW.workgroups),
         this.dispatch(u, 'biasGrad', {}, { rows, cols: nOut }, { dy: a.delta[t], db: this.slot(this.grads, bias) }, perItemWorkgroups(nOut)),
       );
       if (t === 0 && !inputGrad) break;
       const prev = t === 0 ? { activation: 'linear', slope: 0 } : this.cfg.layers[t - 1];
+      const dX = this.mm(rows, nIn, nOut);
       list.push(
         this.dispatch(
           u,
           'denseBackwardInput',
-          { ...this.activationConstants(prev), ...this.depth(nOut) },
+          { ...this.activationConstants(prev), ...dX.constants },
           { batch: rows, nIn, nOut },
           { dy: a.delta[t], w: this.slot(this.params, weight), uPrev: t === 0 ? a.xb : a.u[t - 1], dx: t === 0 ? a.dx : a.delta[t - 1] },
-          matmulWorkgroups(rows, nIn, this.ctx.matmul),
+          dX.workgroups,
         ),
       );
     }
