@@ -4,8 +4,8 @@
 // epoch is recorded once, with no buffer written between steps.
 // Bindings: params {rows, cols}; step {start, slot}; indices: [≥ start + rows] u32;
 //           src: [dataset rows, cols]; out: [rows, cols], written.
-// Dispatch: (x, y) workgroups of 256 invocations: x strides over the columns of a row, y over rows
-// (no integer division per element). See gatherWorkgroups in src/kernels/workgroups.ts.
+// Dispatch: up to 4096 workgroups of 256, grid-stride over the rows · cols outputs (a row index
+// per output by division: cheap next to the loads, and no invocation idles on a narrow row).
 struct Params { rows: u32, cols: u32 }
 struct Step { start: u32, slot: u32 }
 
@@ -18,11 +18,8 @@ struct Step { start: u32, slot: u32 }
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let cols = params.cols;
-  for (var r = gid.y; r < params.rows; r += nwg.y) {
-    let srcRow = indices[step.start + r] * cols;
-    let dstRow = r * cols;
-    for (var c = gid.x; c < cols; c += nwg.x * 256u) {
-      out[dstRow + c] = src[srcRow + c];
-    }
+  for (var e = gid.x; e < params.rows * cols; e += nwg.x * 256u) {
+    let r = e / cols;
+    out[e] = src[indices[step.start + r] * cols + (e - r * cols)];
   }
 }

@@ -3,7 +3,7 @@
 // cols must be a multiple of 4 (the caller uses gather_rows otherwise).
 // Bindings: params {rows, cols}; step {start, slot}; indices: [≥ start + rows] u32;
 //           src: [dataset rows, cols]; out: [rows, cols], written.
-// Dispatch: as gather_rows (gatherWorkgroups over cols / 4).
+// Dispatch: as gather_rows, over rows · cols / 4 quads.
 struct Params { rows: u32, cols: u32 }
 struct Step { start: u32, slot: u32 }
 
@@ -16,11 +16,8 @@ struct Step { start: u32, slot: u32 }
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let quads = params.cols / 4u;
-  for (var r = gid.y; r < params.rows; r += nwg.y) {
-    let srcRow = indices[step.start + r] * quads;
-    let dstRow = r * quads;
-    for (var c = gid.x; c < quads; c += nwg.x * 256u) {
-      out[dstRow + c] = src[srcRow + c];
-    }
+  for (var e = gid.x; e < params.rows * quads; e += nwg.x * 256u) {
+    let r = e / quads;
+    out[e] = src[indices[step.start + r] * quads + (e - r * quads)];
   }
 }

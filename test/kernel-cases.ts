@@ -235,12 +235,12 @@ for (const [rows, cols] of [[1, 1], [3, 10], [100, 7], [257, 33]] as const) {
   });
 }
 
-// The second shape is wider than 16 workgroups of 256, so the column stride loop runs too; the
-// vec4 kernel gets the shapes whose rows are a multiple of 4, and a grid of 4 workgroups (as on a
-// CPU adapter), so its row stride loop runs.
+// Both kernels with a full grid and with a few workgroups (as on a CPU adapter), so the grid-stride
+// loop runs several times; the vec4 kernel gets the shapes whose rows are a multiple of 4.
 const GATHER_CASES: [number, number, 'gatherRows' | 'gatherRowsVec4', number][] = [
   [37, 13, 'gatherRows', 4096],
   [3, 5000, 'gatherRows', 4096],
+  [256, 10, 'gatherRows', 1],
   [37, 12, 'gatherRowsVec4', 4],
   [3, 5000, 'gatherRowsVec4', 4096],
   [256, 784, 'gatherRowsVec4', 16],
@@ -255,7 +255,7 @@ add('element-wise kernels', `${kernel} follows a permutation from a batch start,
   const gpu = await runKernel(ctx, kernel, {
     uniforms: { params: { rows, cols }, step: { start: 40, slot: 0 } },
     buffers: { indices, src, out: new Float32Array(rows * cols) },
-    workgroups: gatherWorkgroups(rows, kernel === 'gatherRowsVec4' ? cols / 4 : cols, limit),
+    workgroups: gatherWorkgroups(kernel === 'gatherRowsVec4' ? (rows * cols) / 4 : rows * cols, limit),
   });
   // A copy: exact.
   return { checks: [check('out', gpu.out, out, 0, 0)] };

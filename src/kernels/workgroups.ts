@@ -39,13 +39,9 @@ export function optimizerWorkgroups(count: number, limit = 4096): [number, numbe
   return elementwiseWorkgroups(Math.ceil(count / 4), limit);
 }
 
-/**
- * gather_rows: enough 256-wide workgroups to span a row (at most 16), and as many rows of
- * workgroups as `limit` workgroups allow (at most one per batch row), each striding over the rows.
- */
-export function gatherWorkgroups(rows: number, cols: number, limit = 4096): [number, number, number] {
-  const x = Math.min(16, Math.ceil(cols / 256));
-  return [x, Math.max(1, Math.min(rows, Math.floor(limit / x))), 1];
+/** gather_rows (count: rows · cols) and gather_rows_vec4 (count: rows · cols / 4): grid-stride. */
+export function gatherWorkgroups(count: number, limit = 4096): [number, number, number] {
+  return elementwiseWorkgroups(count, limit);
 }
 
 /** One invocation per item (row or column), 64 per workgroup. */

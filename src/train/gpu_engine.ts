@@ -248,8 +248,8 @@ export class GpuEngine implements Engine {
   private gather(u: GPUBuffer[], rows: number, cols: number, src: GPUBuffer, order: GPUBuffer, out: GPUBuffer): Promise<Dispatch> {
     // Rows of a multiple of 4 floats (MNIST's 784) move as vec4s.
     const kernel = cols % 4 === 0 ? 'gatherRowsVec4' : 'gatherRows';
-    const perRow = kernel === 'gatherRowsVec4' ? cols / 4 : cols;
-    return this.dispatch(u, kernel, {}, { rows, cols }, { indices: order, src, out }, gatherWorkgroups(rows, perRow, this.ctx.gridWorkgroups));
+    const count = kernel === 'gatherRowsVec4' ? (rows * cols) / 4 : rows * cols;
+    return this.dispatch(u, kernel, {}, { rows, cols }, { indices: order, src, out }, gatherWorkgroups(count, this.ctx.gridWorkgroups));
   }
 
   private forward(u: GPUBuffer[], rows: number, withSoftmax: boolean): Promise<Dispatch>[] {
