@@ -114,7 +114,7 @@ export class MatmulRunner {
   static async create(ctx: GpuContext, M: number, N: number, K: number, variant: Variant, a: Float32Array, b: Float32Array): Promise<MatmulRunner> {
     const { transA, transB } = VARIANTS[variant];
     const launch = matmulLaunch(ctx.matmul, M, N, K);
-    const pipe = await pipeline(ctx, 'matmul', { TRANS_A: transA, TRANS_B: transB, ...launch.constants });
+    const pipe = await pipeline(ctx, 'matmul', { TRANS_A: transA, TRANS_B: transB, ...launch.constants }, launch.core);
     const bufA = ctx.createStorage('bench.a', a);
     const bufB = ctx.createStorage('bench.b', b);
     const bufC = ctx.createBuffer('bench.c', M * N * 4, BufferUsage.STORAGE | BufferUsage.COPY_SRC);

@@ -25,7 +25,7 @@ describe('matmul autotune', () => {
   it('times every candidate for the adapter, all of them correct, and keeps the fastest', () => {
     const result = tuned.tuning!;
     expect(result.cached).toBe(false);
-    const expected = candidates(isSoftwareAdapter(tuned.adapter));
+    const expected = candidates(isSoftwareAdapter(tuned.adapter), tuned.quads);
     expect(result.trials.map((t) => t.config)).toEqual(expected);
     // ms is null when a candidate's product disagreed with the CPU: none may here.
     for (const trial of result.trials) expect(trial.ms).toBeGreaterThan(0);
@@ -48,7 +48,7 @@ describe('matmul autotune', () => {
     const plain = await GpuContext.create({ gpu });
     if (isSoftwareAdapter(plain.adapter)) {
       expect(plain.tuning).toBeNull();
-      expect(plain.matmul).toEqual({ core: 'register', workgroup: 4 });
+      expect(plain.matmul).toEqual({ core: plain.quads ? 'quad' : 'register', workgroup: 4 });
     } else {
       expect(plain.tuning).not.toBeNull();
     }

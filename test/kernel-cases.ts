@@ -12,16 +12,16 @@ import type { GpuContext } from '../src/gpu/context';
 import { runKernel } from '../src/kernels/run';
 import { uniformArray } from '../src/model/rng';
 import { elementwiseWorkgroups, gatherWorkgroups, matmulLaunch, optimizerWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../src/kernels/workgroups';
-import { REGISTER_WORKGROUPS, type MatmulConfig } from '../src/kernels/sources';
+import { CORE_WORKGROUPS, type MatmulConfig, type MatmulCore } from '../src/kernels/sources';
 import { ACTIVATION_ID, type ElementwiseActivation } from '../src/types';
 
 /** Both matrix-product cores are checked on every adapter, whichever the adapter would pick. */
 // Both matmul cores; the register core at its default workgroup side and at the autotune's others.
 const CORES: MatmulConfig[] = [
   { core: 'shared', workgroup: 16 },
-  ...REGISTER_WORKGROUPS.map((workgroup): MatmulConfig => ({ core: 'register', workgroup })),
+  ...(['register', 'quad'] as MatmulCore[]).flatMap((core) => CORE_WORKGROUPS[core].map((workgroup): MatmulConfig => ({ core, workgroup }))),
 ];
-const coreName = (c: MatmulConfig) => `${c.core} core${c.core === 'register' ? ` ${c.workgroup}×${c.workgroup}` : ''}`;
+const coreName = (c: MatmulConfig) => `${c.core} core${c.core !== 'shared' ? ` ${c.workgroup}×${c.workgroup}` : ''}`;
 
 /** One comparison: every |actual[i] − expected[i]| must be ≤ atol + rtol·|expected[i]|. */
 export interface Check {
@@ -123,14 +123,15 @@ for (const [m, n, k] of MATMUL_SHAPES) {
       add('matmul', `C[${m},${n}] = A${transA ? 'ᵀ' : ''}·B${transB ? 'ᵀ' : ''}, K=${k}, ${coreName(core)}`, async (ctx) => {
         const a = randomArray(m * 131 + k, m * k);
         const b = randomArray(n * 17 + k, k * n);
+        const launch = matmulLaunch(core, m, n, k);
         const ref = new Float32Array(m * n);
         cpu.matmul(ref, a, b, m, n, k, transA, transB);
         const out = await runKernel(ctx, 'matmul', {
-          constants: { TRANS_A: transA, TRANS_B: transB, ...matmulLaunch(core, m, n, k).constants },
+          constants: { TRANS_A: transA, TRANS_B: transB, ...launch.constants },
           uniforms: { params: { M: m, N: n, K: k } },
           buffers: { a, b, c: new Float32Array(m * n).fill(NaN) },
-          workgroups: matmulLaunch(core, m, n, k).workgroups,
-          matmulCore: core,
+          workgroups: launch.workgroups,
+          matmulCore: launch.core,
         });
         return { checks: [check('c', out.c, ref, 2e-6 * k)] };
       });
@@ -157,12 +158,13 @@ for (const act of ACTS) {
       const u = new Float32Array(batch * nOut);
       const z = new Float32Array(batch * nOut);
       cpu.denseForward(u, z, x, w, bias, batch, nIn, nOut, act, SLOPE);
+      const launch = matmulLaunch(core, batch, nOut, nIn);
       const out = await runKernel(ctx, 'denseForward', {
-        constants: { ACTIVATION: ACTIVATION_ID[act], SLOPE, TRANS_B: true, ...matmulLaunch(core, batch, nOut, nIn).constants },
+        constants: { ACTIVATION: ACTIVATION_ID[act], SLOPE, TRANS_B: true, ...launch.constants },
         uniforms: { params: { batch, nIn, nOut } },
         buffers: { x, w, bias, u: new Float32Array(u.length), z: new Float32Array(z.length) },
-        workgroups: matmulLaunch(core, batch, nOut, nIn).workgroups,
-        matmulCore: core,
+        workgroups: launch.workgroups,
+        matmulCore: launch.core,
       });
       return { checks: [check('u', out.u, u, 2e-6 * nIn), check('z', out.z, z, 2e-6 * nIn)] };
     });
@@ -172,12 +174,13 @@ for (const act of ACTS) {
       const uPrev = randomArray(6, batch * nIn, -3, 3);
       const dx = new Float32Array(batch * nIn);
       cpu.denseBackwardInput(dx, dy, w, uPrev, batch, nIn, nOut, act, SLOPE);
+      const launch = matmulLaunch(core, batch, nIn, nOut);
       const out = await runKernel(ctx, 'denseBackwardInput', {
-        constants: { ACTIVATION: ACTIVATION_ID[act], SLOPE, ...matmulLaunch(core, batch, nIn, nOut).constants },
+        constants: { ACTIVATION: ACTIVATION_ID[act], SLOPE, ...launch.constants },
         uniforms: { params: { batch, nIn, nOut } },
         buffers: { dy, w, uPrev, dx: new Float32Array(dx.length) },
-        workgroups: matmulLaunch(core, batch, nIn, nOut).workgroups,
-        matmulCore: core,
+        workgroups: launch.workgroups,
+        matmulCore: launch.core,
       });
       return { checks: [check('dx', out.dx, dx, 2e-6 * nOut)] };
     });
@@ -355,11 +358,13 @@ export const MUST_FAIL_CASE: KernelCase = {
     const b = randomArray(2, 5 * 9);
     const ref = new Float32Array(7 * 9);
     cpu.matmul(ref, a, b, 7, 9, 5, false, false);
+    const launch = matmulLaunch(ctx.matmul, 7, 9, 4);
     const out = await runKernel(ctx, 'matmul', {
-      constants: matmulLaunch(ctx.matmul, 7, 9, 4).constants,
+      constants: launch.constants,
       uniforms: { params: { M: 7, N: 9, K: 4 } },
       buffers: { a, b, c: new Float32Array(63) },
-      workgroups: matmulLaunch(ctx.matmul, 7, 9, 4).workgroups,
+      workgroups: launch.workgroups,
+      matmulCore: launch.core,
     });
     return { checks: [check('c', out.c, ref, 1e-5, 1e-5)] };
   },

@@ -44,7 +44,8 @@ export async function openGpu(core?: MatmulCore): Promise<BenchGpu> {
   const timestamps = adapter.features.has('timestamp-query');
   // Same limits as createContext() asks for, plus timestamp queries for per-kernel GPU times.
   const device = await adapter.requestDevice({
-    requiredFeatures: timestamps ? ['timestamp-query'] : [],
+    // Same features as createContext() asks for (subgroups, for the quad matmul core), plus timestamps.
+    requiredFeatures: [...(timestamps ? ['timestamp-query'] : []), ...(adapter.features.has('subgroups') ? ['subgroups'] : [])] as GPUFeatureName[],
     requiredLimits: {
       maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
       maxBufferSize: adapter.limits.maxBufferSize,

@@ -1,6 +1,8 @@
 // Library (no entry point): the register-blocked matrix product, for adapters where workgroup
 // memory buys nothing (CPU implementations such as SwiftShader, where every buffer or workgroup
-// access is a per-lane gather and barriers switch coroutines).
+// access is a per-lane gather and barriers switch coroutines). It takes the rows of op(A) from a
+// row loader: lib/matmul_rows_own.wgsl (each invocation loads its own) or lib/matmul_rows_quad.wgsl
+// (the four invocations of a quad share rows and load a quarter each).
 // Each invocation computes a 16×16 block of C = op(A)·op(B) straight from the buffers, four steps
 // of k at a time: it loads k..k+3 of its 16 rows of op(A) and of its 16 columns of op(B) as vec4s
 // (32 quads, each element reused 16 times) and accumulates 4×4 sub-blocks as mat4x4 products
@@ -60,16 +62,13 @@ fn mmQuadBTail(base: u32, step: u32, k: u32, K: u32) -> vec4f {
   return select(vec4f(), vec4f(loadB(at.x), loadB(at.y), loadB(at.z), loadB(at.w)), live);
 }
 
-// One step of k..k+3: xI holds rows 4I..4I+3 of op(A) (column t: row 4I + t), wJ columns
-// 4J..4J+3 of op(B) transposed (row t: column 4J + t).
+// One step of k..k+3: xI holds rows 4I..4I+3 of op(A) (column t: row 4I + t), from the row
+// loader; wJ columns 4J..4J+3 of op(B) transposed (row t: column 4J + t).
 struct MMQuads { x0: mat4x4f, x1: mat4x4f, x2: mat4x4f, x3: mat4x4f, w0: mat4x4f, w1: mat4x4f, w2: mat4x4f, w3: mat4x4f }
 
 fn mmLoad(a: array<u32, 16>, b: array<u32, 16>, sa: u32, sb: u32, k: u32) -> MMQuads {
-  return MMQuads(
-    mat4x4f(mmQuadA(a[0], sa, k), mmQuadA(a[1], sa, k), mmQuadA(a[2], sa, k), mmQuadA(a[3], sa, k)),
-    mat4x4f(mmQuadA(a[4], sa, k), mmQuadA(a[5], sa, k), mmQuadA(a[6], sa, k), mmQuadA(a[7], sa, k)),
-    mat4x4f(mmQuadA(a[8], sa, k), mmQuadA(a[9], sa, k), mmQuadA(a[10], sa, k), mmQuadA(a[11], sa, k)),
-    mat4x4f(mmQuadA(a[12], sa, k), mmQuadA(a[13], sa, k), mmQuadA(a[14], sa, k), mmQuadA(a[15], sa, k)),
+  let x = mmRowsA(a, sa, k);
+  return MMQuads(x.x0, x.x1, x.x2, x.x3,
     transpose(mat4x4f(mmQuadB(b[0], sb, k), mmQuadB(b[1], sb, k), mmQuadB(b[2], sb, k), mmQuadB(b[3], sb, k))),
     transpose(mat4x4f(mmQuadB(b[4], sb, k), mmQuadB(b[5], sb, k), mmQuadB(b[6], sb, k), mmQuadB(b[7], sb, k))),
     transpose(mat4x4f(mmQuadB(b[8], sb, k), mmQuadB(b[9], sb, k), mmQuadB(b[10], sb, k), mmQuadB(b[11], sb, k))),
@@ -77,11 +76,8 @@ fn mmLoad(a: array<u32, 16>, b: array<u32, 16>, sa: u32, sb: u32, k: u32) -> MMQ
 }
 
 fn mmLoadTail(a: array<u32, 16>, b: array<u32, 16>, sa: u32, sb: u32, k: u32, K: u32) -> MMQuads {
-  return MMQuads(
-    mat4x4f(mmQuadATail(a[0], sa, k, K), mmQuadATail(a[1], sa, k, K), mmQuadATail(a[2], sa, k, K), mmQuadATail(a[3], sa, k, K)),
-    mat4x4f(mmQuadATail(a[4], sa, k, K), mmQuadATail(a[5], sa, k, K), mmQuadATail(a[6], sa, k, K), mmQuadATail(a[7], sa, k, K)),
-    mat4x4f(mmQuadATail(a[8], sa, k, K), mmQuadATail(a[9], sa, k, K), mmQuadATail(a[10], sa, k, K), mmQuadATail(a[11], sa, k, K)),
-    mat4x4f(mmQuadATail(a[12], sa, k, K), mmQuadATail(a[13], sa, k, K), mmQuadATail(a[14], sa, k, K), mmQuadATail(a[15], sa, k, K)),
+  let x = mmRowsATail(a, sa, k, K);
+  return MMQuads(x.x0, x.x1, x.x2, x.x3,
     transpose(mat4x4f(mmQuadBTail(b[0], sb, k, K), mmQuadBTail(b[1], sb, k, K), mmQuadBTail(b[2], sb, k, K), mmQuadBTail(b[3], sb, k, K))),
     transpose(mat4x4f(mmQuadBTail(b[4], sb, k, K), mmQuadBTail(b[5], sb, k, K), mmQuadBTail(b[6], sb, k, K), mmQuadBTail(b[7], sb, k, K))),
     transpose(mat4x4f(mmQuadBTail(b[8], sb, k, K), mmQuadBTail(b[9], sb, k, K), mmQuadBTail(b[10], sb, k, K), mmQuadBTail(b[11], sb, k, K))),
@@ -100,17 +96,13 @@ fn matmulBlock(wg: vec2u, local: vec2u, M: u32, N: u32, K: u32) {
   let row0 = mmRow(wg, local, 0u);
   let col0 = mmCol(wg, local, 0u);
   // Blocks wholly outside C (a 10-wide output in a 64-wide tile) skip the work: there are no
-  // barriers here, so invocations may leave early.
-  if (row0 >= M || col0 >= N) {
+  // barriers here, so invocations may leave early (as far as the row loader allows).
+  if (row0 >= M || (MM_EXIT_ON_COLUMNS && col0 >= N)) {
     return;
   }
   let sa = select(1u, M, TRANS_A);
   let sb = select(N, 1u, TRANS_B);
-  let a = array<u32, 16>(
-    mmBaseA(row0, M, K), mmBaseA(row0 + 1u, M, K), mmBaseA(row0 + 2u, M, K), mmBaseA(row0 + 3u, M, K),
-    mmBaseA(row0 + 4u, M, K), mmBaseA(row0 + 5u, M, K), mmBaseA(row0 + 6u, M, K), mmBaseA(row0 + 7u, M, K),
-    mmBaseA(row0 + 8u, M, K), mmBaseA(row0 + 9u, M, K), mmBaseA(row0 + 10u, M, K), mmBaseA(row0 + 11u, M, K),
-    mmBaseA(row0 + 12u, M, K), mmBaseA(row0 + 13u, M, K), mmBaseA(row0 + 14u, M, K), mmBaseA(row0 + 15u, M, K));
+  let a = mmRowBases(row0, local, M, K);
   let b = array<u32, 16>(
     mmBaseB(col0, N, K), mmBaseB(col0 + 1u, N, K), mmBaseB(col0 + 2u, N, K), mmBaseB(col0 + 3u, N, K),
     mmBaseB(col0 + 4u, N, K), mmBaseB(col0 + 5u, N, K), mmBaseB(col0 + 6u, N, K), mmBaseB(col0 + 7u, N, K),

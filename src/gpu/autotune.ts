@@ -3,7 +3,7 @@
 // process and, in a browser, in localStorage, so later page loads skip the trials.
 import * as cpu from '../cpu/index';
 import { createBindGroup, createUniform, encode, pipeline } from '../kernels/kernel';
-import { REGISTER_WORKGROUPS, matmulConfig, type MatmulConfig } from '../kernels/sources';
+import { CORE_WORKGROUPS, matmulConfig, type MatmulConfig, type MatmulCore } from '../kernels/sources';
 import { matmulLaunch } from '../kernels/workgroups';
 import { uniformArray } from '../model/rng';
 import type { AdapterDescription, GpuContext } from './context';
@@ -28,7 +28,7 @@ export interface TuneResult {
   size: number;
 }
 
-const CACHE_VERSION = 2; // bump when the kernels or the candidates change
+const CACHE_VERSION = 3; // bump when the kernels or the candidates change
 const memoryCache = new Map<string, MatmulConfig>();
 
 function cacheKey(adapter: AdapterDescription): string {
@@ -51,7 +51,7 @@ function readCache(key: string): MatmulConfig | null {
     const saved = storage()?.getItem(key);
     if (!saved) return null;
     const parsed = JSON.parse(saved) as MatmulConfig;
-    const valid = candidates(true).concat(candidates(false)).some((c) => c.core === parsed.core && c.workgroup === parsed.workgroup);
+    const valid = candidates(false, true).concat(candidates(true, true)).some((c) => c.core === parsed.core && c.workgroup === parsed.workgroup);
     return valid ? parsed : null;
   } catch {
     return null;
@@ -80,13 +80,15 @@ export function clearTuneCache(): void {
 }
 
 /**
- * The configurations worth timing: on a CPU adapter the register core at each workgroup side (the
- * shared core's barriers make it several times slower there); on a GPU the shared core and the
- * register core, in case a GPU prefers registers.
+ * The configurations worth timing: on a CPU adapter the register core (and the quad core where quads
+ * work) at each workgroup side (the shared core's barriers make it several times slower there); on
+ * a GPU the shared core and the register-based cores, in case a GPU prefers registers.
  */
-export function candidates(software: boolean): MatmulConfig[] {
-  const register = REGISTER_WORKGROUPS.map((workgroup): MatmulConfig => ({ core: 'register', workgroup }));
-  return software ? register : [matmulConfig('shared'), ...register.filter((c) => c.workgroup >= 4)];
+export function candidates(software: boolean, quads: boolean): MatmulConfig[] {
+  const of = (core: MatmulCore, sides: readonly number[]) => sides.map((workgroup): MatmulConfig => ({ core, workgroup }));
+  const registerSides = software ? CORE_WORKGROUPS.register : CORE_WORKGROUPS.register.filter((w) => w >= 4);
+  const list = [...of('register', registerSides), ...(quads ? of('quad', CORE_WORKGROUPS.quad) : [])];
+  return software ? list : [matmulConfig('shared'), ...list];
 }
 
 /**
@@ -105,7 +107,7 @@ export async function autotune(ctx: GpuContext, software: boolean): Promise<Tune
     return { matmul: cachedConfig, trials: [], cached: true, ms: performance.now() - start, size };
   }
   const trials: TuneTrial[] = [];
-  for (const config of candidates(software)) {
+  for (const config of candidates(software, ctx.quads)) {
     trials.push({ config, ms: await timeConfig(ctx, config, size) });
   }
   const timed = trials.filter((t): t is TuneTrial & { ms: number } => t.ms !== null);
@@ -134,7 +136,7 @@ async function timeConfig(ctx: GpuContext, config: MatmulConfig, n: number): Pro
   try {
     const dispatches = await Promise.all(
       VARIANTS.map(async (constants) => ({
-        pipeline: await pipeline(ctx, 'matmul', { ...constants, ...launch.constants }, config),
+        pipeline: await pipeline(ctx, 'matmul', { ...constants, ...launch.constants }, launch.core),
         bindGroup: createBindGroup(ctx, 'matmul', { params, a: bufA, b: bufB, c: bufC }),
         workgroups: launch.workgroups,
         perStep: false,

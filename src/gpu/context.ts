@@ -1,6 +1,7 @@
-import { DeviceLostError, GPUValidationError, LimitError, WebGPUUnavailableError } from '../errors';
+import { ConfigError, DeviceLostError, GPUValidationError, LimitError, WebGPUUnavailableError } from '../errors';
 import { DEFAULT_MATMUL, type MatmulConfig, type MatmulCore } from '../kernels/sources';
 import { autotune, type TuneResult } from './autotune';
+import { quadLanesInOrder } from './quad_probe';
 import { BufferUsage } from './flags';
 
 export interface ContextOptions {
@@ -55,6 +56,11 @@ const NO_WEBGPU_HELP =
 export class GpuContext {
   readonly device: GPUDevice;
   readonly adapter: AdapterDescription;
+  /**
+   * True when the 'quad' matmul core can run here: the device has subgroups and its quads are four
+   * consecutive invocations (checked at creation by a probe kernel).
+   */
+  quads = false;
   /** What the start-up autotune timed and chose (null when it did not run). */
   tuning: TuneResult | null = null;
   /** The matrix-product core and workgroup side every matmul kernel of this context compiles with. */
@@ -77,7 +83,7 @@ export class GpuContext {
   private constructor(device: GPUDevice, adapter: AdapterDescription, gpu: GPU | undefined, matmulCore: MatmulCore | undefined) {
     this.device = device;
     this.adapter = adapter;
-    this.matmul = DEFAULT_MATMUL[matmulCore ?? defaultMatmulCore(adapter)];
+    this.matmul = DEFAULT_MATMUL[matmulCore ?? defaultMatmulCore(adapter, false)];
     this.gridWorkgroups = isSoftwareAdapter(adapter) ? 16 : 4096;
     this.gpu = gpu;
     device.addEventListener?.('uncapturederror', (event: Event) => {
@@ -91,8 +97,15 @@ export class GpuContext {
 
   static async create(options: ContextOptions = {}): Promise<GpuContext> {
     const ctx = await GpuContext.open(options);
-    if (!options.matmulCore && (options.autotune ?? !isSoftwareAdapter(ctx.adapter))) {
-      ctx.tuning = await autotune(ctx, isSoftwareAdapter(ctx.adapter));
+    ctx.quads = await quadLanesInOrder(ctx);
+    if (options.matmulCore === 'quad' && !ctx.quads) {
+      throw new ConfigError(
+        "matmulCore 'quad' needs the WebGPU 'subgroups' feature with quads of four consecutive invocations, which this device lacks; use 'register' or 'shared'",
+      );
+    }
+    if (!options.matmulCore) {
+      ctx.matmul = DEFAULT_MATMUL[defaultMatmulCore(ctx.adapter, ctx.quads)];
+      if (options.autotune ?? !isSoftwareAdapter(ctx.adapter)) ctx.tuning = await autotune(ctx, isSoftwareAdapter(ctx.adapter));
     }
     return ctx;
   }
@@ -111,6 +124,8 @@ export class GpuContext {
     }
     // Ask for the adapter's own buffer limits: the defaults (128 MiB bindings) cap model size.
     const device = await adapter.requestDevice({
+      // Subgroups, when there are any, for the 'quad' matmul core.
+      requiredFeatures: adapter.features.has('subgroups') ? ['subgroups' as GPUFeatureName] : [],
       requiredLimits: {
         maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
         maxBufferSize: adapter.limits.maxBufferSize,
@@ -263,7 +278,11 @@ export function isSoftwareAdapter(adapter: AdapterDescription): boolean {
   return adapter.isFallbackAdapter || adapter.architecture === 'swiftshader';
 }
 
-/** Without an autotune: the register core on software adapters, the shared core on GPUs. */
-export function defaultMatmulCore(adapter: AdapterDescription): MatmulCore {
-  return isSoftwareAdapter(adapter) ? 'register' : 'shared';
+/**
+ * Without an autotune: on software adapters the quad core where quads work (else the register
+ * core), the shared core on GPUs.
+ */
+export function defaultMatmulCore(adapter: AdapterDescription, quads: boolean): MatmulCore {
+  if (!isSoftwareAdapter(adapter)) return 'shared';
+  return quads ? 'quad' : 'register';
 }

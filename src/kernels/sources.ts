@@ -14,10 +14,13 @@ import sgdUpdate from '../../shaders/sgd_update.wgsl?raw';
 import sigmoidBce from '../../shaders/sigmoid_bce.wgsl?raw';
 import softmaxCrossEntropy from '../../shaders/softmax_cross_entropy.wgsl?raw';
 import softmaxForward from '../../shaders/softmax_forward.wgsl?raw';
+import quadProbe from '../../shaders/quad_probe.wgsl?raw';
 import activationLib from '../../shaders/lib/activation.wgsl?raw';
 import lossReduceLib from '../../shaders/lib/loss_reduce.wgsl?raw';
 import matmulLayoutLib from '../../shaders/lib/matmul_layout.wgsl?raw';
 import matmulRegisterLib from '../../shaders/lib/matmul_register.wgsl?raw';
+import matmulRowsOwnLib from '../../shaders/lib/matmul_rows_own.wgsl?raw';
+import matmulRowsQuadLib from '../../shaders/lib/matmul_rows_quad.wgsl?raw';
 import matmulSharedLib from '../../shaders/lib/matmul_shared.wgsl?raw';
 
 export const KERNEL_SOURCES = {
@@ -35,32 +38,44 @@ export const KERNEL_SOURCES = {
   gatherRowsVec4: [gatherRowsVec4],
   sgdUpdate: [sgdUpdate],
   momentumUpdate: [momentumUpdate],
+  quadProbe: [quadProbe],
 } as const;
 
 export type KernelName = keyof typeof KERNEL_SOURCES;
 
 /**
- * The two matrix-product cores behind matmul, dense_forward and dense_backward_input:
- * 'shared' stages tiles in workgroup memory (GPUs); 'register' computes 16×16 blocks per invocation
- * straight from the buffers, four steps of k at a time (CPU implementations such as SwiftShader).
+ * The matrix-product cores behind matmul, dense_forward and dense_backward_input:
+ * - 'shared' stages tiles in workgroup memory (GPUs);
+ * - 'register' computes 16×16 blocks per invocation straight from the buffers, four steps of k at a
+ *   time (CPU implementations such as SwiftShader);
+ * - 'quad' is 'register' with the rows of A shared by the four invocations of a quad through
+ *   quadBroadcast (needs the 'subgroups' feature; src/gpu/quad_probe.ts checks the lane order).
  */
-export type MatmulCore = 'shared' | 'register';
-const MATMUL_CORES: Record<MatmulCore, string> = { shared: matmulSharedLib, register: matmulRegisterLib };
+export type MatmulCore = 'shared' | 'register' | 'quad';
+const MATMUL_CORES: Record<MatmulCore, string[]> = {
+  shared: [matmulSharedLib],
+  register: [matmulRegisterLib, matmulRowsOwnLib],
+  quad: [matmulRegisterLib, matmulRowsQuadLib],
+};
+/** Directives a 'quad' module must start with (WGSL allows them only before any declaration). */
+const QUAD_DIRECTIVES = 'enable subgroups;\ndiagnostic(off, subgroup_uniformity);';
 
 /**
- * A matmul core and its workgroup side (MM_WG: workgroups are MM_WG × MM_WG invocations). The shared
- * core's tiles are written for 16; the register core takes any side (an override constant).
+ * A matmul core and its workgroup side (workgroups of workgroup × workgroup invocations, as
+ * MM_WG_X / MM_WG_Y overrides). The shared core's tiles are written for 16; the register core takes
+ * any side; the quad core a multiple of 4.
  */
 export interface MatmulConfig {
   core: MatmulCore;
   workgroup: number;
 }
 
-/** Workgroup sides the register core may be compiled with (the autotune's choices). */
-export const REGISTER_WORKGROUPS = [2, 4, 8] as const;
+/** Workgroup sides each core may be compiled with (the autotune's choices). */
+export const CORE_WORKGROUPS: Record<MatmulCore, readonly number[]> = { shared: [16], register: [2, 4, 8], quad: [4, 8] };
 export const DEFAULT_MATMUL: Record<MatmulCore, MatmulConfig> = {
   shared: { core: 'shared', workgroup: 16 },
   register: { core: 'register', workgroup: 4 },
+  quad: { core: 'quad', workgroup: 4 },
 };
 
 export function matmulConfig(config: MatmulConfig | MatmulCore): MatmulConfig {
@@ -73,6 +88,9 @@ export function usesMatmul(name: KernelName): boolean {
 
 export function kernelSource(name: KernelName, core: MatmulCore): string {
   const parts: string[] = [...KERNEL_SOURCES[name]];
-  if (usesMatmul(name)) parts.push(MATMUL_CORES[core], matmulLayoutLib);
+  if (usesMatmul(name)) {
+    parts.push(...MATMUL_CORES[core], matmulLayoutLib);
+    if (core === 'quad') parts.unshift(QUAD_DIRECTIVES);
+  }
   return parts.join('\n');
 }

@@ -1,7 +1,7 @@
 import type { GpuContext } from '../gpu/context';
 import { BufferUsage } from '../gpu/flags';
 import { createBindGroup, createUniform, encode, hasStepBinding, packStruct, pipeline, STEP_BINDING, STEP_STRIDE, type Constants, type Dispatch, type Resource } from '../kernels/kernel';
-import type { KernelName } from '../kernels/sources';
+import type { KernelName, MatmulCore } from '../kernels/sources';
 import { elementwiseWorkgroups, gatherWorkgroups, matmulLaunch, optimizerWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP, type MatmulLaunch } from '../kernels/workgroups';
 import { denseActivation, outputSize, type NetConfig } from '../model/config';
 import type { ParamLayout, TensorSlot } from '../model/layout';
@@ -93,13 +93,18 @@ export class GpuEngine implements Engine {
     const rows = 32;
     const work: Promise<unknown>[] = layers.map((layer, t) => {
       const { nIn, nOut } = this.layout.layers[t];
-      return this.pipe('denseForward', { ...this.activationConstants(layer), ...this.mm(rows, nOut, nIn).constants }, true);
+      const mm = this.mm(rows, nOut, nIn);
+      return this.pipe('denseForward', { ...this.activationConstants(layer), ...mm.constants }, true, mm.core);
     });
     for (let t = 1; t < layers.length; t++) {
       const { nIn, nOut } = this.layout.layers[t];
-      work.push(this.pipe('denseBackwardInput', { ...this.activationConstants(layers[t - 1]), ...this.mm(rows, nIn, nOut).constants }));
+      const mm = this.mm(rows, nIn, nOut);
+      work.push(this.pipe('denseBackwardInput', { ...this.activationConstants(layers[t - 1]), ...mm.constants }, false, mm.core));
     }
-    for (const { nIn, nOut } of this.layout.layers) work.push(this.pipe('matmul', { TRANS_A: true, ...this.mm(nOut, nIn, rows).constants }));
+    for (const { nIn, nOut } of this.layout.layers) {
+      const mm = this.mm(nOut, nIn, rows);
+      work.push(this.pipe('matmul', { TRANS_A: true, ...mm.constants }, false, mm.core));
+    }
     work.push(this.pipe('biasGrad'), this.pipe('gatherRows'));
     if (this.cfg.inputSize % 4 === 0) work.push(this.pipe('gatherRowsVec4'));
     work.push(this.pipe('sgdUpdate'), this.pipe('momentumUpdate'));
@@ -131,8 +136,8 @@ export class GpuEngine implements Engine {
     return matmulLaunch(this.ctx.matmul, rows, cols, K);
   }
 
-  private pipe(name: KernelName, constants: Constants = {}, transB = false): Promise<GPUComputePipeline> {
-    return pipeline(this.ctx, name, transB ? { ...constants, TRANS_B: true } : constants);
+  private pipe(name: KernelName, constants: Constants = {}, transB = false, core: MatmulCore = this.ctx.matmulCore): Promise<GPUComputePipeline> {
+    return pipeline(this.ctx, name, transB ? { ...constants, TRANS_B: true } : constants, core);
   }
 
   // ---- buffers sized by batch and steps -------------------------------------------------------
@@ -227,8 +232,10 @@ export class GpuEngine implements Engine {
     constants: Constants,
     params: Record<string, number> | GPUBuffer,
     resources: Record<string, Resource>,
-    workgroups: [number, number, number],
+    grid: [number, number, number] | MatmulLaunch,
   ): Promise<Dispatch> {
+    const launch = Array.isArray(grid) ? null : grid;
+    const workgroups = launch ? launch.workgroups : (grid as [number, number, number]);
     let paramsBuffer: GPUBuffer;
     if ('size' in params && 'usage' in params) {
       paramsBuffer = params as GPUBuffer;
@@ -238,7 +245,8 @@ export class GpuEngine implements Engine {
     }
     const perStep = hasStepBinding(name);
     const all = perStep ? { ...resources, params: paramsBuffer, step: this.stepBuffer! } : { ...resources, params: paramsBuffer };
-    return { pipeline: await this.pipe(name, constants), bindGroup: createBindGroup(this.ctx, name, all), workgroups, perStep };
+    const pipe = launch ? this.pipe(name, { ...constants, ...launch.constants }, false, launch.core) : this.pipe(name, constants);
+    return { pipeline: await pipe, bindGroup: createBindGroup(this.ctx, name, all), workgroups, perStep };
   }
 
   private slot(buffer: GPUBuffer, slot: TensorSlot): Resource {
@@ -260,10 +268,10 @@ export class GpuEngine implements Engine {
       return this.dispatch(
         u,
         'denseForward',
-        { ...this.activationConstants(layer), ...mm.constants, TRANS_B: true },
+        { ...this.activationConstants(layer), TRANS_B: true },
         { batch: rows, nIn, nOut },
         { x: t === 0 ? a.xb : a.z[t - 1], w: this.slot(this.params, weight), bias: this.slot(this.params, bias), u: a.u[t], z: a.z[t] },
-        mm.workgroups,
+        mm,
       );
     });
     const softmax = withSoftmax ? this.softmaxOutput(u, rows) : null;
@@ -299,7 +307,7 @@ export class GpuEngine implements Engine {
       const input = t === 0 ? a.xb : a.z[t - 1];
       const dW = this.mm(nOut, nIn, rows);
       list.push(
-        this.dispatch(u, 'matmul', { TRANS_A: true, ...dW.constants }, { M: nOut, N: nIn, K: rows }, { a: a.delta[t], b: input, c: this.slot(this.grads, weight) }, dW.workgroups),
+        this.dispatch(u, 'matmul', { TRANS_A: true }, { M: nOut, N: nIn, K: rows }, { a: a.delta[t], b: input, c: this.slot(this.grads, weight) }, dW),
         this.dispatch(u, 'biasGrad', {}, { rows, cols: nOut }, { dy: a.delta[t], db: this.slot(this.grads, bias) }, perItemWorkgroups(nOut)),
       );
       if (t === 0 && !inputGrad) break;
@@ -309,10 +317,10 @@ export class GpuEngine implements Engine {
         this.dispatch(
           u,
           'denseBackwardInput',
-          { ...this.activationConstants(prev), ...dX.constants },
+          this.activationConstants(prev),
           { batch: rows, nIn, nOut },
           { dy: a.delta[t], w: this.slot(this.params, weight), uPrev: t === 0 ? a.xb : a.u[t - 1], dx: t === 0 ? a.dx : a.delta[t - 1] },
-          dX.workgroups,
+          dX,
         ),
       );
     }
