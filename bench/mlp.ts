@@ -401,7 +401,7 @@ async function main(options: BenchOptions): Promise<void> {
       cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
     adapter: adapter satisfies AdapterReport,
     tfjs: tf ? { version: tf.version, defaults: tf.defaults } : null,
-    settings: { matmulCore: ctx.matmulCore, matmulCoreForced: options.core !== null, dawnOptions: lib.DAWN_OPTIONS, quick: options.quick, all: options.all, seed: options.seed, learningRate: LEARNING_RATE, momentum: MOMENTUM, loss: 'mse', init: 'he', stepsPerSubmit: 16 },
+    settings: { matmulCore: ctx.matmulCore, matmul: ctx.matmul, quads: ctx.quads, tuning: ctx.tuning, matmulCoreForced: options.core !== null, dawnOptions: lib.DAWN_OPTIONS, quick: options.quick, all: options.all, seed: options.seed, learningRate: LEARNING_RATE, momentum: MOMENTUM, loss: 'mse', init: 'he', stepsPerSubmit: 16 },
     skipped,
     mlp,
     matmul,

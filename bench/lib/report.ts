@@ -30,7 +30,11 @@ export interface Report {
   machine: { cpus: number; cpuModel: string; loadAverage?: { before: number[]; after: number[] }; node: string };
   adapter: { vendor: string; architecture: string; description: string; isFallbackAdapter: boolean };
   tfjs: { version: string; defaults: Record<string, unknown> } | null;
-  settings?: { matmulCore?: string };
+  settings?: {
+    matmulCore?: string;
+    matmul?: { core: string; workgroup: number };
+    tuning?: { cached: boolean; ms: number; trials: { config: { core: string; workgroup: number }; ms: number | null }[] } | null;
+  };
   source?: { commit: string; changedFiles: string[] } | null;
   skipped: { what: string; why: string }[];
   mlp: {
@@ -79,7 +83,7 @@ export function markdownTables(report: Report): string {
   lines.push(
     `Adapter: ${[report.adapter.vendor, report.adapter.architecture, report.adapter.description].filter(Boolean).join(' / ')}` +
       `${report.adapter.isFallbackAdapter ? ' (fallback adapter)' : ''}` +
-      ` · webgpu-train matmul core: ${report.settings?.matmulCore ?? "'shared' (the only one then)"} · TF.js ${report.tfjs?.version ?? 'not run'}` +
+      ` · webgpu-train matmul core: ${coreLabel(report.settings)} · TF.js ${report.tfjs?.version ?? 'not run'}` +
       (report.tfjs ? ` (defaults ${JSON.stringify(report.tfjs.defaults)})` : ''),
   );
   if (report.source) {
@@ -124,4 +128,17 @@ export function markdownTables(report: Report): string {
     for (const s of report.skipped) lines.push(`- ${s.what}: ${s.why}`);
   }
   return lines.join('\n');
+}
+
+/** "quad 4×4, autotuned (…)" from a run's settings; older runs name only the core. */
+function coreLabel(settings: Report['settings']): string {
+  if (!settings?.matmulCore) return "'shared' (the only one then)";
+  const m = settings.matmul;
+  let label = m ? `${m.core} ${m.workgroup}×${m.workgroup}` : settings.matmulCore;
+  const t = settings.tuning;
+  if (t) {
+    const trials = t.trials.map((x) => `${x.config.core} ${x.config.workgroup}: ${x.ms === null ? 'wrong' : `${x.ms.toFixed(2)} ms`}`).join(', ');
+    label += t.cached ? ' (autotune: cached choice)' : ` (autotuned in ${Math.round(t.ms)} ms: ${trials})`;
+  }
+  return label;
 }
