@@ -27,10 +27,11 @@ describe('kernels in Chromium vs the CPU reference (test/kernel-cases.ts)', () =
   });
 
   for (const [i, c] of KERNEL_CASES.entries()) {
-    it(`${c.group} › ${c.name}`, () => {
+    it(`${c.group} › ${c.name}`, ({ skip }) => {
       const r = result.cases[i];
       expect(r?.name).toBe(c.name);
       expect(r.error).toBeNull();
+      if (r.skipped) return skip('the browser device has no usable quads (subgroups)');
       expect(r.checks.length).toBeGreaterThan(0);
       for (const check of r.checks) {
         expect(check.worstExcess, `${check.what}: ${JSON.stringify(check)}`).toBeLessThanOrEqual(0);

@@ -27,6 +27,9 @@ fn mmStore(row: u32, col: u32, v: vec4f) {
   }
 }
 
+// The plain product has no row sums (ROW_SUMS stays false; dense_backward_weights has them).
+fn mmRowSum(row: u32, sum: f32) {}
+
 @compute @workgroup_size(MM_WG_X, MM_WG_Y)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   matmulBlock(wg.xy, lid.xy, params.M, params.N, params.K);

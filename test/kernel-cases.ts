@@ -12,16 +12,20 @@ import type { GpuContext } from '../src/gpu/context';
 import { runKernel } from '../src/kernels/run';
 import { uniformArray } from '../src/model/rng';
 import { elementwiseWorkgroups, gatherWorkgroups, matmulLaunch, optimizerWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../src/kernels/workgroups';
-import { CORE_WORKGROUPS, type MatmulConfig, type MatmulCore } from '../src/kernels/sources';
+import { CORE_WORKGROUPS, DEFAULT_MATMUL, type MatmulConfig, type MatmulCore } from '../src/kernels/sources';
 import { ACTIVATION_ID, type ElementwiseActivation } from '../src/types';
 
-/** Both matrix-product cores are checked on every adapter, whichever the adapter would pick. */
-// Both matmul cores; the register core at its default workgroup side and at the autotune's others.
-const CORES: MatmulConfig[] = [
-  { core: 'shared', workgroup: 16 },
-  ...(['register', 'quad'] as MatmulCore[]).flatMap((core) => CORE_WORKGROUPS[core].map((workgroup): MatmulConfig => ({ core, workgroup }))),
-];
-const coreName = (c: MatmulConfig) => `${c.core} core${c.core !== 'shared' ? ` ${c.workgroup}×${c.workgroup}` : ''}`;
+/**
+ * Every matrix-product core is checked on every adapter, whichever the adapter would pick: CORES
+ * at their default workgroup sides, with every case; OTHER_SIDES (the autotune's other choices)
+ * with the transposes and activations training uses. A 'quad' case is skipped on a device whose
+ * context reports no usable quads (ctx.quads), where that core cannot run.
+ */
+const CORES: MatmulConfig[] = (['shared', 'tiled', 'register', 'quad'] as MatmulCore[]).map((core) => DEFAULT_MATMUL[core]);
+const OTHER_SIDES: MatmulConfig[] = (['register', 'quad'] as MatmulCore[]).flatMap((core) =>
+  CORE_WORKGROUPS[core].filter((w) => w !== DEFAULT_MATMUL[core].workgroup).map((workgroup): MatmulConfig => ({ core, workgroup })),
+);
+const coreName = (c: MatmulConfig) => `${c.core} core${c.core === 'register' || c.core === 'quad' ? ` ${c.workgroup}×${c.workgroup}` : ''}`;
 
 /** One comparison: every |actual[i] − expected[i]| must be ≤ atol + rtol·|expected[i]|. */
 export interface Check {
@@ -41,6 +45,8 @@ export interface KernelCase {
   group: string;
   /** Unique across the list; the Node test's name for it. */
   name: string;
+  /** Runs only where ctx.quads (the 'quad' matmul core); the runners report it skipped elsewhere. */
+  needsQuads?: boolean;
   run(ctx: GpuContext): Promise<CaseResult>;
 }
 
@@ -104,7 +110,8 @@ const check = (what: string, actual: ArrayLike<number>, expected: ArrayLike<numb
 });
 
 const cases: KernelCase[] = [];
-const add = (group: string, name: string, run: KernelCase['run']) => cases.push({ group, name, run });
+const add = (group: string, name: string, run: KernelCase['run'], core?: MatmulConfig) =>
+  cases.push({ group, name, run, needsQuads: core?.core === 'quad' });
 
 // ---- matmul -------------------------------------------------------------------------------------
 const MATMUL_SHAPES: [number, number, number][] = [
@@ -119,7 +126,9 @@ const MATMUL_SHAPES: [number, number, number][] = [
 for (const [m, n, k] of MATMUL_SHAPES) {
   for (const transA of [false, true]) {
     for (const transB of [false, true]) {
-      for (const core of CORES) {
+      // Training runs NT (forward) and TN (weight gradients); NN (δ·W) is the dense_backward_input case.
+      const trainingShape = transA !== transB || !transA;
+      for (const core of [...CORES, ...(trainingShape ? OTHER_SIDES : [])]) {
       add('matmul', `C[${m},${n}] = A${transA ? 'ᵀ' : ''}·B${transB ? 'ᵀ' : ''}, K=${k}, ${coreName(core)}`, async (ctx) => {
         const a = randomArray(m * 131 + k, m * k);
         const b = randomArray(n * 17 + k, k * n);
@@ -134,7 +143,7 @@ for (const [m, n, k] of MATMUL_SHAPES) {
           matmulCore: launch.core,
         });
         return { checks: [check('c', out.c, ref, 2e-6 * k)] };
-      });
+      }, core);
       }
     }
   }
@@ -150,7 +159,9 @@ const DENSE_SHAPES: [number, number, number][] = [
 ];
 for (const act of ACTS) {
   for (const [batch, nIn, nOut] of DENSE_SHAPES) {
-    for (const core of CORES) {
+    // The epilogues do not depend on the core: every activation with the default sides, the
+    // training default (relu) and the no-activation cases with the other sides as well.
+    for (const core of act === 'relu' || act === 'linear' ? [...CORES, ...OTHER_SIDES] : CORES) {
     add('dense layer kernels', `denseForward ${act} batch ${batch}, ${nIn}→${nOut}, ${coreName(core)}`, async (ctx) => {
       const x = randomArray(1, batch * nIn);
       const w = randomArray(2, nOut * nIn);
@@ -167,7 +178,7 @@ for (const act of ACTS) {
         matmulCore: launch.core,
       });
       return { checks: [check('u', out.u, u, 2e-6 * nIn), check('z', out.z, z, 2e-6 * nIn)] };
-    });
+    }, core);
     add('dense layer kernels', `denseBackwardInput ${act} batch ${batch}, ${nIn}→${nOut}, ${coreName(core)}`, async (ctx) => {
       const dy = randomArray(4, batch * nOut);
       const w = randomArray(5, nOut * nIn);
@@ -183,7 +194,26 @@ for (const act of ACTS) {
         matmulCore: launch.core,
       });
       return { checks: [check('dx', out.dx, dx, 2e-6 * nOut)] };
-    });
+    }, core);
+    if (act === ACTS[0]) {
+      // No activation in it: once per shape and core. The batch is the product's depth.
+      add('dense layer kernels', `denseBackwardWeights batch ${batch}, ${nIn}→${nOut}, ${coreName(core)}`, async (ctx) => {
+        const dy = randomArray(7, batch * nOut);
+        const x = randomArray(8, batch * nIn);
+        const dw = new Float32Array(nOut * nIn);
+        const db = new Float32Array(nOut);
+        cpu.denseBackwardWeights(dw, db, dy, x, batch, nIn, nOut);
+        const launch = matmulLaunch(core, nOut, nIn, batch);
+        const out = await runKernel(ctx, 'denseBackwardWeights', {
+          constants: { TRANS_A: true, ROW_SUMS: true, ...launch.constants },
+          uniforms: { params: { batch, nIn, nOut } },
+          buffers: { dy, x, dw: new Float32Array(dw.length).fill(NaN), db: new Float32Array(nOut).fill(NaN) },
+          workgroups: launch.workgroups,
+          matmulCore: launch.core,
+        });
+        return { checks: [check('dw', out.dw, dw, 2e-6 * batch), check('db', out.db, db, 2e-6 * batch)] };
+      }, core);
+    }
     }
   }
 }
@@ -217,15 +247,7 @@ for (const count of [1, 255, 1000, 70_000]) {
 }
 
 for (const [rows, cols] of [[1, 1], [3, 10], [100, 7], [257, 33]] as const) {
-  add('element-wise kernels', `biasGrad and softmaxForward ${rows}×${cols}`, async (ctx) => {
-    const dy = randomArray(rows, rows * cols);
-    const db = new Float32Array(cols);
-    cpu.biasGrad(db, dy, rows, cols);
-    const bg = await runKernel(ctx, 'biasGrad', {
-      uniforms: { params: { rows, cols } },
-      buffers: { dy, db: new Float32Array(cols) },
-      workgroups: perItemWorkgroups(cols),
-    });
+  add('element-wise kernels', `softmaxForward ${rows}×${cols}`, async (ctx) => {
     const u = randomArray(cols, rows * cols, -20, 20);
     const p = new Float32Array(rows * cols);
     cpu.softmaxForward(p, u, rows, cols);
@@ -234,7 +256,7 @@ for (const [rows, cols] of [[1, 1], [3, 10], [100, 7], [257, 33]] as const) {
       buffers: { u, p: new Float32Array(rows * cols) },
       workgroups: perItemWorkgroups(rows),
     });
-    return { checks: [check('biasGrad db', bg.db, db, 2e-6 * rows), check('softmaxForward p', sm.p, p, 1e-6)] };
+    return { checks: [check('softmaxForward p', sm.p, p, 1e-6)] };
   });
 }
 

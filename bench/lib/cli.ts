@@ -27,7 +27,7 @@ export interface BenchOptions {
   steps: number | null;
   seed: number;
   /** This library's matrix-product core, forced; null: the library's choice for the adapter. */
-  core: 'shared' | 'register' | 'quad' | null;
+  core: 'shared' | 'tiled' | 'register' | 'quad' | null;
   /** Print the markdown tables of a saved `--json` report and exit (no benchmark runs). */
   fromJson: string | null;
 }
@@ -43,7 +43,7 @@ export const USAGE = `npm run bench -- [options]
   --repeats N         timed repeats per measurement
   --steps N           training steps per timed call
   --seed N            seed of the synthetic data and weights (default 1)
-  --core NAME         force this library's matmul core: shared (GPUs), register or quad (CPU Vulkan); default: the library's choice (autotuned on GPUs)
+  --core NAME         force this library's matmul core: shared or tiled (GPUs), register or quad (CPU Vulkan); default: the library's choice (autotuned on GPUs)
   --from-json FILE    print the markdown tables of a saved --json report (runs nothing)
 Without --json, progress lines and markdown tables are printed; with --json, only the JSON object
 (use \`npm run -s bench -- --json\`: without -s, npm itself prints two header lines on stdout).`;
@@ -134,7 +134,7 @@ export function parseArgs(argv: string[]): BenchOptions {
         break;
       case '--core': {
         const v = value();
-        if (v !== 'shared' && v !== 'register' && v !== 'quad') throw new Error(`--core must be shared, register or quad, got ${v}`);
+        if (v !== 'shared' && v !== 'tiled' && v !== 'register' && v !== 'quad') throw new Error(`--core must be shared, tiled, register or quad, got ${v}`);
         options.core = v;
         break;
       }

@@ -10,6 +10,8 @@ export interface CaseReport {
   checks: CheckSummary[];
   /** A thrown error (e.g. a GPUValidationError from runKernel), or null. */
   error: string | null;
+  /** True when the case needs quads (the 'quad' matmul core) and this device has none. */
+  skipped: boolean;
   ms: number;
 }
 
@@ -29,12 +31,13 @@ export interface KernelPageResult {
 
 async function runCase(ctx: Awaited<ReturnType<typeof createContext>>, c: KernelCase): Promise<CaseReport> {
   const started = performance.now();
+  if (c.needsQuads && !ctx.quads) return { group: c.group, name: c.name, checks: [], error: null, skipped: true, ms: 0 };
   try {
     const { checks } = await c.run(ctx);
-    return { group: c.group, name: c.name, checks: checks.map(summarize), error: null, ms: performance.now() - started };
+    return { group: c.group, name: c.name, checks: checks.map(summarize), error: null, skipped: false, ms: performance.now() - started };
   } catch (e) {
     const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    return { group: c.group, name: c.name, checks: [], error, ms: performance.now() - started };
+    return { group: c.group, name: c.name, checks: [], error, skipped: false, ms: performance.now() - started };
   }
 }
 

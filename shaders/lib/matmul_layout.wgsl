@@ -4,6 +4,11 @@
 // Invocation (x, y) of workgroup (wx, wy) owns rows (wy·MM_WG_Y + y)·MM_ROWS + r and
 // columns (wx·MM_WG_X + x)·MM_COLS + j; matmulBlock hands them
 // to the kernel's mmStore four columns at a time.
+// ROW_SUMS: the kernel also wants the row sums of op(A), Σ_k op(A)[row, k] (a dense layer's bias
+// gradient, taken while its weight-gradient product reads δ): the core then calls the kernel's
+// mmRowSum(row, sum) once for every row < M, from the invocations whose block starts at column 0.
+// When false (the default) the compiler drops that code; every kernel defines mmRowSum anyway.
+override ROW_SUMS: bool = false;
 fn mmRow(wg: vec2u, local: vec2u, r: u32) -> u32 {
   return (wg.y * MM_WG_Y + local.y) * MM_ROWS + r;
 }

@@ -12,7 +12,8 @@
 // workgroup, so no SIMD lane idles), covering 16·MM_WG_Y rows × 16·MM_WG_X columns.
 // Row and column indices are clamped, so loads stay in bounds without branches for any M, N, K.
 // The including kernel defines loadA(i) and loadB(i), element i of A and B as stored, and
-// mmStore(row, col, v): v holds C at (row, col..col+3); it stores those with row < M and column < N.
+// mmStore(row, col, v): v holds C at (row, col..col+3); it stores those with row < M and column < N;
+// and mmRowSum (lib/matmul_layout.wgsl, ROW_SUMS).
 //   TRANS_A = false: A stored [M, K];  true: A stored [K, M]
 //   TRANS_B = false: B stored [K, N];  true: B stored [N, K]
 override TRANS_A: bool = false;
@@ -92,6 +93,10 @@ fn mmAccumulate(c: ptr<function, array<mat4x4f, 16>>, q: MMQuads) {
   c[12] += q.w0 * q.x3; c[13] += q.w1 * q.x3; c[14] += q.w2 * q.x3; c[15] += q.w3 * q.x3;
 }
 
+fn mmSumRows(sums: ptr<function, array<mat4x4f, 4>>, q: MMQuads) {
+  sums[0] += q.x0; sums[1] += q.x1; sums[2] += q.x2; sums[3] += q.x3;
+}
+
 fn matmulBlock(wg: vec2u, local: vec2u, M: u32, N: u32, K: u32) {
   let row0 = mmRow(wg, local, 0u);
   let col0 = mmCol(wg, local, 0u);
@@ -109,12 +114,22 @@ fn matmulBlock(wg: vec2u, local: vec2u, M: u32, N: u32, K: u32) {
     mmBaseB(col0 + 8u, N, K), mmBaseB(col0 + 9u, N, K), mmBaseB(col0 + 10u, N, K), mmBaseB(col0 + 11u, N, K),
     mmBaseB(col0 + 12u, N, K), mmBaseB(col0 + 13u, N, K), mmBaseB(col0 + 14u, N, K), mmBaseB(col0 + 15u, N, K));
   var c: array<mat4x4f, 16>;
+  var sums: array<mat4x4f, 4>; // ROW_SUMS: running sums of the row quads (column t: row 4I + t)
   var k = 0u;
   for (; k + 4u <= K; k += 4u) {
-    mmAccumulate(&c, mmLoad(a, b, sa, sb, k));
+    let q = mmLoad(a, b, sa, sb, k);
+    mmAccumulate(&c, q);
+    if (ROW_SUMS) { mmSumRows(&sums, q); }
   }
   if (K_TAIL && k < K) {
-    mmAccumulate(&c, mmLoadTail(a, b, sa, sb, k, K));
+    let q = mmLoadTail(a, b, sa, sb, k, K);
+    mmAccumulate(&c, q);
+    if (ROW_SUMS) { mmSumRows(&sums, q); }
+  }
+  if (ROW_SUMS && col0 == 0u) {
+    for (var r = 0u; r < MM_ROWS; r++) {
+      if (row0 + r < M) { mmRowSum(row0 + r, dot(sums[r / 4u][r % 4u], vec4f(1.0))); }
+    }
   }
   // Row r of the block is column r % 4 of the four sub-blocks of row group r / 4.
   for (var r = 0u; r < MM_ROWS; r++) {

@@ -4,7 +4,8 @@
 // op(A) and 16×64 slices of op(B) in workgroup memory. Out-of-range elements load as 0, so any
 // M, N, K works (1, 7, 33, ...); lib/matmul_layout.wgsl says which outputs an invocation owns.
 // The including kernel defines loadA(i) and loadB(i), element i of A and B as stored, and
-// mmStore(row, col, v): v holds C at (row, col..col+3); it stores those with row < M and column < N.
+// mmStore(row, col, v): v holds C at (row, col..col+3); it stores those with row < M and column < N;
+// and mmRowSum (lib/matmul_layout.wgsl, ROW_SUMS).
 //   TRANS_A = false: A stored [M, K];  true: A stored [K, M] (op(A) = Aᵀ)
 //   TRANS_B = false: B stored [K, N];  true: B stored [N, K] (op(B) = Bᵀ)
 override TRANS_A: bool = false;
@@ -38,6 +39,7 @@ fn matmulBlock(wg: vec2u, local: vec2u, M: u32, N: u32, K: u32) {
   let colBase = wg.x * MM_TILE;
   let flat = local.y * 16u + local.x;
   var acc: array<vec4f, 4>;
+  var sums = vec4f(); // ROW_SUMS: running sums of this invocation's 4 rows of op(A)
   for (var k0 = 0u; k0 < K; k0 += MM_DEPTH) {
     for (var t = 0u; t < 4u; t++) {
       let i = flat + t * MM_THREADS;
@@ -59,10 +61,18 @@ fn matmulBlock(wg: vec2u, local: vec2u, M: u32, N: u32, K: u32) {
       for (var r = 0u; r < 4u; r++) {
         acc[r] += mmTileA[aOff + r] * bv;
       }
+      if (ROW_SUMS) {
+        sums += vec4f(mmTileA[aOff], mmTileA[aOff + 1u], mmTileA[aOff + 2u], mmTileA[aOff + 3u]);
+      }
     }
     workgroupBarrier();
   }
   for (var r = 0u; r < 4u; r++) {
     mmStore(mmRow(wg, local, r), mmCol(wg, local, 0u), acc[r]);
+  }
+  if (ROW_SUMS && mmCol(wg, local, 0u) == 0u) {
+    for (var r = 0u; r < 4u; r++) {
+      if (mmRow(wg, local, r) < M) { mmRowSum(mmRow(wg, local, r), sums[r]); }
+    }
   }
 }

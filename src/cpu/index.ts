@@ -5,6 +5,7 @@ export { matmul } from './matmul';
 export { denseForward } from './dense_forward';
 export { denseBackwardInput } from './dense_backward_input';
 export { biasGrad } from './bias_grad';
+export { denseBackwardWeights } from './dense_backward_weights';
 export { activationForward } from './activation_forward';
 export { activationBackward } from './activation_backward';
 export { softmaxForward } from './softmax_forward';

@@ -2,8 +2,8 @@
 // module is its own file followed by its libraries (module-scope declarations may come in any order).
 import activationForward from '../../shaders/activation_forward.wgsl?raw';
 import activationBackward from '../../shaders/activation_backward.wgsl?raw';
-import biasGrad from '../../shaders/bias_grad.wgsl?raw';
 import denseBackwardInput from '../../shaders/dense_backward_input.wgsl?raw';
+import denseBackwardWeights from '../../shaders/dense_backward_weights.wgsl?raw';
 import denseForward from '../../shaders/dense_forward.wgsl?raw';
 import gatherRows from '../../shaders/gather_rows.wgsl?raw';
 import gatherRowsVec4 from '../../shaders/gather_rows_vec4.wgsl?raw';
@@ -22,12 +22,13 @@ import matmulRegisterLib from '../../shaders/lib/matmul_register.wgsl?raw';
 import matmulRowsOwnLib from '../../shaders/lib/matmul_rows_own.wgsl?raw';
 import matmulRowsQuadLib from '../../shaders/lib/matmul_rows_quad.wgsl?raw';
 import matmulSharedLib from '../../shaders/lib/matmul_shared.wgsl?raw';
+import matmulTiledLib from '../../shaders/lib/matmul_tiled.wgsl?raw';
 
 export const KERNEL_SOURCES = {
   matmul: [matmul],
   denseForward: [denseForward, activationLib],
   denseBackwardInput: [denseBackwardInput, activationLib],
-  biasGrad: [biasGrad],
+  denseBackwardWeights: [denseBackwardWeights],
   activationForward: [activationForward, activationLib],
   activationBackward: [activationBackward, activationLib],
   softmaxForward: [softmaxForward],
@@ -44,16 +45,20 @@ export const KERNEL_SOURCES = {
 export type KernelName = keyof typeof KERNEL_SOURCES;
 
 /**
- * The matrix-product cores behind matmul, dense_forward and dense_backward_input:
- * - 'shared' stages tiles in workgroup memory (GPUs);
+ * The matrix-product cores behind matmul, dense_forward, dense_backward_input and
+ * dense_backward_weights:
+ * - 'shared' stages tiles in workgroup memory (GPUs): 64×64 tiles, 4×4 outputs per invocation;
+ * - 'tiled' the same with 128×128 tiles and 8×8 outputs per invocation, read from workgroup memory
+ *   as vec4 (GPUs with many registers per invocation, such as desktop NVIDIA and AMD GPUs);
  * - 'register' computes 16×16 blocks per invocation straight from the buffers, four steps of k at a
  *   time (CPU implementations such as SwiftShader);
  * - 'quad' is 'register' with the rows of A shared by the four invocations of a quad through
  *   quadBroadcast (needs the 'subgroups' feature; src/gpu/quad_probe.ts checks the lane order).
  */
-export type MatmulCore = 'shared' | 'register' | 'quad';
+export type MatmulCore = 'shared' | 'tiled' | 'register' | 'quad';
 const MATMUL_CORES: Record<MatmulCore, string[]> = {
   shared: [matmulSharedLib],
+  tiled: [matmulTiledLib],
   register: [matmulRegisterLib, matmulRowsOwnLib],
   quad: [matmulRegisterLib, matmulRowsQuadLib],
 };
@@ -62,8 +67,8 @@ const QUAD_DIRECTIVES = 'enable subgroups;\ndiagnostic(off, subgroup_uniformity)
 
 /**
  * A matmul core and its workgroup side (workgroups of workgroup × workgroup invocations, as
- * MM_WG_X / MM_WG_Y overrides). The shared core's tiles are written for 16; the register core takes
- * any side; the quad core a multiple of 4.
+ * MM_WG_X / MM_WG_Y overrides). The shared and tiled cores' tiles are written for 16; the register
+ * core takes any side; the quad core a multiple of 4.
  */
 export interface MatmulConfig {
   core: MatmulCore;
@@ -71,9 +76,10 @@ export interface MatmulConfig {
 }
 
 /** Workgroup sides each core may be compiled with (the autotune's choices). */
-export const CORE_WORKGROUPS: Record<MatmulCore, readonly number[]> = { shared: [16], register: [2, 4, 8], quad: [4, 8] };
+export const CORE_WORKGROUPS: Record<MatmulCore, readonly number[]> = { shared: [16], tiled: [16], register: [2, 4, 8], quad: [4, 8] };
 export const DEFAULT_MATMUL: Record<MatmulCore, MatmulConfig> = {
   shared: { core: 'shared', workgroup: 16 },
+  tiled: { core: 'tiled', workgroup: 16 },
   register: { core: 'register', workgroup: 4 },
   quad: { core: 'quad', workgroup: 4 },
 };
@@ -83,7 +89,7 @@ export function matmulConfig(config: MatmulConfig | MatmulCore): MatmulConfig {
 }
 
 export function usesMatmul(name: KernelName): boolean {
-  return name === 'matmul' || name === 'denseForward' || name === 'denseBackwardInput';
+  return name === 'matmul' || name === 'denseForward' || name === 'denseBackwardInput' || name === 'denseBackwardWeights';
 }
 
 export function kernelSource(name: KernelName, core: MatmulCore): string {

@@ -5,22 +5,24 @@ import { matmulConfig, type MatmulConfig, type MatmulCore } from './sources';
 export interface MatmulLaunch {
   /** The core to compile the kernel with (the configured one, or 'register' where a quad has no use). */
   core: MatmulCore;
-  /** Override constants of the matmul core for this shape (none for the shared core). */
+  /** Override constants of the matmul core for this shape (none for the shared and tiled cores). */
   constants: Record<string, number | boolean>;
   workgroups: [number, number, number];
 }
 
 /**
  * How to run a matmul-core kernel (matmul, dense_forward, dense_backward_input) for an output of
- * rows × cols and depth K. Shared core: 16×16 workgroups over 64×64 tiles. Register core: 16×16
- * blocks per invocation, workgroups of the configured side, but one invocation wide (or tall) when
- * the output is at most one block wide (tall), so no SIMD lane is left without a block; and the
- * partial-k code only when K is not a multiple of 4. The quad core: as the register core (its
- * workgroup side a multiple of 4), but the register core for an output one block wide.
+ * rows × cols and depth K. Shared core: 16×16 workgroups over 64×64 tiles; tiled core: 16×16
+ * workgroups over 128×128 tiles. Register core: 16×16 blocks per invocation, workgroups of the
+ * configured side, but one invocation wide (or tall) when the output is at most one block wide
+ * (tall), so no SIMD lane is left without a block; and the partial-k code only when K is not a
+ * multiple of 4. The quad core: as the register core (its workgroup side a multiple of 4), but the
+ * register core for an output one block wide.
  */
 export function matmulLaunch(config: MatmulConfig | MatmulCore, rows: number, cols: number, K: number): MatmulLaunch {
   const c = matmulConfig(config);
   if (c.core === 'shared') return { core: 'shared', constants: {}, workgroups: [Math.ceil(cols / 64), Math.ceil(rows / 64), 1] };
+  if (c.core === 'tiled') return { core: 'tiled', constants: {}, workgroups: [Math.ceil(cols / 128), Math.ceil(rows / 128), 1] };
   // An output one block wide leaves a quad's lanes nothing to share: the plain register core then.
   const core = c.core === 'quad' && cols <= 16 ? 'register' : c.core;
   const x = cols <= 16 ? 1 : c.workgroup;

@@ -103,9 +103,9 @@ export class GpuEngine implements Engine {
     }
     for (const { nIn, nOut } of this.layout.layers) {
       const mm = this.mm(nOut, nIn, rows);
-      work.push(this.pipe('matmul', { TRANS_A: true, ...mm.constants }, false, mm.core));
+      work.push(this.pipe('denseBackwardWeights', { TRANS_A: true, ROW_SUMS: true, ...mm.constants }, false, mm.core));
     }
-    work.push(this.pipe('biasGrad'), this.pipe('gatherRows'));
+    work.push(this.pipe('gatherRows'));
     if (this.cfg.inputSize % 4 === 0) work.push(this.pipe('gatherRowsVec4'));
     work.push(this.pipe('sgdUpdate'), this.pipe('momentumUpdate'));
     const out = layers[layers.length - 1];
@@ -305,10 +305,15 @@ export class GpuEngine implements Engine {
     for (let t = this.cfg.layers.length - 1; t >= 0; t--) {
       const { nIn, nOut, weight, bias } = this.layout.layers[t];
       const input = t === 0 ? a.xb : a.z[t - 1];
-      const dW = this.mm(nOut, nIn, rows);
       list.push(
-        this.dispatch(u, 'matmul', { TRANS_A: true }, { M: nOut, N: nIn, K: rows }, { a: a.delta[t], b: input, c: this.slot(this.grads, weight) }, dW),
-        this.dispatch(u, 'biasGrad', {}, { rows, cols: nOut }, { dy: a.delta[t], db: this.slot(this.grads, bias) }, perItemWorkgroups(nOut)),
+        this.dispatch(
+          u,
+          'denseBackwardWeights',
+          { TRANS_A: true, ROW_SUMS: true },
+          { batch: rows, nIn, nOut },
+          { dy: a.delta[t], x: input, dw: this.slot(this.grads, weight), db: this.slot(this.grads, bias) },
+          this.mm(nOut, nIn, rows),
+        ),
       );
       if (t === 0 && !inputGrad) break;
       const prev = t === 0 ? { activation: 'linear', slope: 0 } : this.cfg.layers[t - 1];
