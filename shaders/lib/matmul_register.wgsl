@@ -114,17 +114,19 @@ fn matmulBlock(wg: vec2u, local: vec2u, M: u32, N: u32, K: u32) {
     mmBaseB(col0 + 8u, N, K), mmBaseB(col0 + 9u, N, K), mmBaseB(col0 + 10u, N, K), mmBaseB(col0 + 11u, N, K),
     mmBaseB(col0 + 12u, N, K), mmBaseB(col0 + 13u, N, K), mmBaseB(col0 + 14u, N, K), mmBaseB(col0 + 15u, N, K));
   var c: array<mat4x4f, 16>;
-  var sums: array<mat4x4f, 4>; // ROW_SUMS: running sums of the row quads (column t: row 4I + t)
+  // ROW_SUMS: running sums of the row quads (column t: row 4I + t), kept by the first column of
+  // workgroups only (a condition uniform across the workgroup), whose first blocks report them.
+  var sums: array<mat4x4f, 4>;
   var k = 0u;
   for (; k + 4u <= K; k += 4u) {
     let q = mmLoad(a, b, sa, sb, k);
     mmAccumulate(&c, q);
-    if (ROW_SUMS) { mmSumRows(&sums, q); }
+    if (ROW_SUMS && wg.x == 0u) { mmSumRows(&sums, q); }
   }
   if (K_TAIL && k < K) {
     let q = mmLoadTail(a, b, sa, sb, k, K);
     mmAccumulate(&c, q);
-    if (ROW_SUMS) { mmSumRows(&sums, q); }
+    if (ROW_SUMS && wg.x == 0u) { mmSumRows(&sums, q); }
   }
   if (ROW_SUMS && col0 == 0u) {
     for (var r = 0u; r < MM_ROWS; r++) {
