@@ -28,7 +28,7 @@ export interface TuneResult {
   size: number;
 }
 
-const CACHE_VERSION = 4; // bump when the kernels or the candidates change
+const CACHE_VERSION = 5; // bump when the kernels or the candidates change
 const memoryCache = new Map<string, MatmulConfig>();
 
 function cacheKey(adapter: AdapterDescription): string {
@@ -82,13 +82,14 @@ export function clearTuneCache(): void {
 /**
  * The configurations worth timing: on a CPU adapter the register core (and the quad core where quads
  * work) at each workgroup side (the shared core's barriers make it several times slower there); on
- * a GPU the shared and tiled cores and the register-based cores, in case a GPU prefers registers.
+ * a GPU the two workgroup-memory cores, shared and tiled (the register-based cores keep 256
+ * accumulators per invocation, which no GPU holds in registers, and their large shaders would only
+ * lengthen the start-up).
  */
 export function candidates(software: boolean, quads: boolean): MatmulConfig[] {
-  const of = (core: MatmulCore, sides: readonly number[]) => sides.map((workgroup): MatmulConfig => ({ core, workgroup }));
-  const registerSides = software ? CORE_WORKGROUPS.register : CORE_WORKGROUPS.register.filter((w) => w >= 4);
-  const list = [...of('register', registerSides), ...(quads ? of('quad', CORE_WORKGROUPS.quad) : [])];
-  return software ? list : [matmulConfig('shared'), matmulConfig('tiled'), ...list];
+  if (!software) return [matmulConfig('shared'), matmulConfig('tiled')];
+  const of = (core: MatmulCore) => CORE_WORKGROUPS[core].map((workgroup): MatmulConfig => ({ core, workgroup }));
+  return [...of('register'), ...(quads ? of('quad') : [])];
 }
 
 /**
