@@ -22,18 +22,6 @@ const MM_THREADS: u32 = 256u;
 var<workgroup> mmTileA: array<f32, 1024>; // [MM_DEPTH][MM_TILE], element (k, m)
 var<workgroup> mmTileB: array<f32, 1024>; // [MM_DEPTH][MM_TILE], element (k, n)
 
-fn mmElementA(row: u32, k: u32, M: u32, K: u32) -> f32 {
-  if (row >= M || k >= K) { return 0.0; }
-  if (TRANS_A) { return loadA(k * M + row); }
-  return loadA(row * K + k);
-}
-
-fn mmElementB(k: u32, col: u32, K: u32, N: u32) -> f32 {
-  if (k >= K || col >= N) { return 0.0; }
-  if (TRANS_B) { return loadB(col * K + k); }
-  return loadB(k * N + col);
-}
-
 fn matmulBlock(wg: vec2u, local: vec2u, M: u32, N: u32, K: u32) {
   let rowBase = wg.y * MM_TILE;
   let colBase = wg.x * MM_TILE;

@@ -54,18 +54,6 @@ fn mmTask(flat: u32, part: u32, kContiguous: bool) -> vec2u {
   return vec2u(mmQuadAt(flat % MM_QUADS, k), k);
 }
 
-fn mmElementA(row: u32, k: u32, M: u32, K: u32) -> f32 {
-  if (row >= M || k >= K) { return 0.0; }
-  if (TRANS_A) { return loadA(k * M + row); }
-  return loadA(row * K + k);
-}
-
-fn mmElementB(k: u32, col: u32, K: u32, N: u32) -> f32 {
-  if (k >= K || col >= N) { return 0.0; }
-  if (TRANS_B) { return loadB(col * K + k); }
-  return loadB(k * N + col);
-}
-
 // This invocation's share of the tiles for k0..k0+15: two quads of op(A), two of op(B).
 fn mmStageA(flat: u32, rowBase: u32, k0: u32, M: u32, K: u32) {
   for (var part = 0u; part < 2u; part++) {

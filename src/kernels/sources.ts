@@ -17,6 +17,7 @@ import softmaxForward from '../../shaders/softmax_forward.wgsl?raw';
 import quadProbe from '../../shaders/quad_probe.wgsl?raw';
 import activationLib from '../../shaders/lib/activation.wgsl?raw';
 import lossReduceLib from '../../shaders/lib/loss_reduce.wgsl?raw';
+import matmulElementsLib from '../../shaders/lib/matmul_elements.wgsl?raw';
 import matmulLayoutLib from '../../shaders/lib/matmul_layout.wgsl?raw';
 import matmulRegisterLib from '../../shaders/lib/matmul_register.wgsl?raw';
 import matmulRowsOwnLib from '../../shaders/lib/matmul_rows_own.wgsl?raw';
@@ -57,8 +58,8 @@ export type KernelName = keyof typeof KERNEL_SOURCES;
  */
 export type MatmulCore = 'shared' | 'tiled' | 'register' | 'quad';
 const MATMUL_CORES: Record<MatmulCore, string[]> = {
-  shared: [matmulSharedLib],
-  tiled: [matmulTiledLib],
+  shared: [matmulSharedLib, matmulElementsLib],
+  tiled: [matmulTiledLib, matmulElementsLib],
   register: [matmulRegisterLib, matmulRowsOwnLib],
   quad: [matmulRegisterLib, matmulRowsQuadLib],
 };
