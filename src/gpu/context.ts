@@ -14,9 +14,10 @@ export interface ContextOptions {
   device?: GPUDevice;
   powerPreference?: GPUPowerPreference;
   /**
-   * The matrix-product core: 'shared' (workgroup-memory tiles, for GPUs) or 'register' (8×8 blocks
-   * per invocation, for CPU implementations). Default: 'register' on a fallback (software) adapter,
-   * 'shared' otherwise.
+   * Force a matrix-product core: 'shared' (64×64 workgroup-memory tiles) or 'tiled' (128×128) for
+   * GPUs; 'register' (16×16 blocks per invocation) or 'quad' (the same, rows shared within a quad;
+   * needs subgroups) for CPU implementations. Default: on a software adapter 'quad' where the
+   * device's quads pass the probe, else 'register'; on a GPU 'shared', or the autotune's choice.
    */
   matmulCore?: MatmulCore;
   /**
