@@ -4,7 +4,7 @@ import { runKernel } from '../kernels/run';
 import type { GpuContext } from './context';
 
 /** The workgroup shapes (x, y) the quad core is launched with (matmulLaunch). */
-const SHAPES: [number, number][] = [[4, 4], [8, 8], [4, 1], [8, 1]];
+const SHAPES: [number, number][] = [[4, 4], [8, 8]];
 
 export async function quadLanesInOrder(ctx: GpuContext): Promise<boolean> {
   if (!ctx.device.features.has('subgroups')) return false;

@@ -14,9 +14,10 @@ export interface MatmulLaunch {
  * How to run a matmul-core kernel (matmul, dense_forward, dense_backward_input) for an output of
  * rows × cols and depth K. Shared core: 16×16 workgroups over 64×64 tiles; tiled core: 16×16
  * workgroups over 128×128 tiles. Register core: 16×16 blocks per invocation, workgroups of the
- * configured side, but one invocation wide (or tall) when the output is at most one block wide
- * (tall), so no SIMD lane is left without a block; and the partial-k code only when K is not a
- * multiple of 4. The quad core: as the register core (its workgroup side a multiple of 4), but the
+ * configured side, but one invocation wide when the output is at most one block wide, so no SIMD
+ * lane is left without a block (lanes run along x: a short output only idles whole SIMD groups,
+ * which cost nothing, so the height stays and such products share pipelines with the tall ones);
+ * and the partial-k code only when K is not a multiple of 4. The quad core: as the register core (its workgroup side a multiple of 4), but the
  * register core for an output one block wide.
  */
 export function matmulLaunch(config: MatmulConfig | MatmulCore, rows: number, cols: number, K: number): MatmulLaunch {
@@ -26,7 +27,7 @@ export function matmulLaunch(config: MatmulConfig | MatmulCore, rows: number, co
   // An output one block wide leaves a quad's lanes nothing to share: the plain register core then.
   const core = c.core === 'quad' && cols <= 16 ? 'register' : c.core;
   const x = cols <= 16 ? 1 : c.workgroup;
-  const y = rows <= 16 ? 1 : c.workgroup;
+  const y = c.workgroup;
   return {
     core,
     constants: { MM_WG_X: x, MM_WG_Y: y, K_TAIL: K % 4 !== 0 },
