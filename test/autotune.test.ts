@@ -3,7 +3,7 @@
 // the CPU reference.
 import { create } from 'webgpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GpuContext, Sequential } from '../src/index';
+import { ConfigError, GpuContext, Sequential } from '../src/index';
 import { candidates, clearTuneCache } from '../src/gpu/autotune';
 import { isSoftwareAdapter } from '../src/gpu/context';
 import { randomArray } from './helpers/gpu';
@@ -52,6 +52,17 @@ describe('matmul autotune', () => {
     } else {
       expect(plain.tuning).not.toBeNull();
     }
+  });
+
+  it("uses the quad core only where the device's quads pass the probe, and says so when forced without them", async () => {
+    const adapter = (await gpu.requestAdapter())!;
+    const plainDevice = await adapter.requestDevice(); // no 'subgroups' feature requested
+    const without = await GpuContext.create({ gpu, device: plainDevice });
+    expect(without.quads).toBe(false);
+    expect(without.matmul.core).not.toBe('quad');
+    await expect(GpuContext.create({ gpu, device: plainDevice, matmulCore: 'quad' })).rejects.toThrow(ConfigError);
+    await expect(GpuContext.create({ gpu, device: plainDevice, matmulCore: 'quad' })).rejects.toThrow(/subgroups/);
+    plainDevice.destroy();
   });
 
   it('a model on the tuned context trains like the CPU reference', async () => {
