@@ -92,19 +92,25 @@ describe('demo page with WebGPU', () => {
   });
 
   it('trains with live charts, pauses and resumes, and classifies a drawn digit', async () => {
-    const p = await e2e.open('/demo/index.html?hidden=32&epochs=3&train=1000&test=300&batch=50&lr=0.05&autostart=1');
+    // Epochs long enough (30 steps of a 784-256-10 network) that the pause, clicked after the first
+    // loss point (16 steps), lands before the last epoch ends: with hidden=32 and 20 steps an epoch,
+    // the faster kernels sometimes finished all epochs before the click arrived.
+    const epochs = 4;
+    const p = await e2e.open(`/demo/index.html?hidden=256&epochs=${epochs}&train=3000&test=300&batch=100&lr=0.05&autostart=1`);
     // Pause as soon as the first loss point is plotted: training stops after the running epoch
-    // (the first, or the second if the first ended meanwhile) until Resume.
+    // (usually the first) until Resume.
     await p.page.waitForFunction(() => (window as any).__demo?.lossData()[0].length > 0 || (window as any).__demo?.error, null, {
       timeout: 170_000,
       polling: 20,
     });
     await p.page.click('#pause');
-    await waitForState(p, ['paused', 'error']);
+    await waitForState(p, ['paused', 'error', 'done']);
     let v = await view(p);
     expect(v.error).toBeNull();
+    expect(v.state, 'the pause landed before training ended').toBe('paused');
     const pausedAt = v.epochsDone;
-    expect([1, 2]).toContain(pausedAt);
+    expect(pausedAt).toBeGreaterThanOrEqual(1);
+    expect(pausedAt).toBeLessThan(epochs);
     expect(v.loss[0].length, 'loss points so far').toBeGreaterThanOrEqual(2 * pausedAt);
     expect(v.accuracy[1]).toHaveLength(pausedAt);
     expect(await p.page.isEnabled('#save'), 'Save checkpoint while paused').toBe(true);
@@ -116,14 +122,14 @@ describe('demo page with WebGPU', () => {
     v = await view(p);
     expect(v.error).toBeNull();
     expect(v.state).toBe('done');
-    expect(v.epochsDone).toBe(3);
+    expect(v.epochsDone).toBe(epochs);
     // uPlot holds the data: loss points every report (every 16 steps and at each epoch's end) ...
     const [lossX, lossY] = v.loss;
     expect(lossX.length).toBeGreaterThanOrEqual(6);
     expect(lossY.every((l) => Number.isFinite(l) && l > 0)).toBe(true);
-    expect(lossX.at(-1)).toBeCloseTo(3, 5);
-    // ... and one held-out accuracy per epoch, well above chance after 3 epochs on 1,000 images.
-    expect(v.accuracy[0]).toEqual([1, 2, 3]);
+    expect(lossX.at(-1)).toBeCloseTo(epochs, 5);
+    // ... and one held-out accuracy per epoch, well above chance after 4 epochs on 3,000 images.
+    expect(v.accuracy[0]).toEqual([1, 2, 3, 4]);
     expect(v.accuracy[1].at(-1)!).toBeGreaterThan(50);
     expect(await p.page.locator('#loss-chart .u-over').count()).toBe(1);
 
