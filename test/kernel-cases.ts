@@ -11,7 +11,7 @@ import * as cpu from '../src/cpu';
 import type { GpuContext } from '../src/gpu/context';
 import { runKernel } from '../src/kernels/run';
 import { uniformArray } from '../src/model/rng';
-import { elementwiseWorkgroups, gatherWorkgroups, matmulLaunch, optimizerWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../src/kernels/workgroups';
+import { elementwiseWorkgroups, matmulLaunch, optimizerWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../src/kernels/workgroups';
 import { CORE_WORKGROUPS, DEFAULT_MATMUL, type MatmulConfig, type MatmulCore } from '../src/kernels/sources';
 import { ACTIVATION_ID, type ElementwiseActivation } from '../src/types';
 
@@ -280,7 +280,7 @@ add('element-wise kernels', `${kernel} follows a permutation from a batch start,
   const gpu = await runKernel(ctx, kernel, {
     uniforms: { params: { rows, cols }, step: { start: 40, slot: 0 } },
     buffers: { indices, src, out: new Float32Array(rows * cols) },
-    workgroups: gatherWorkgroups(kernel === 'gatherRowsVec4' ? (rows * cols) / 4 : rows * cols, limit),
+    workgroups: elementwiseWorkgroups(kernel === 'gatherRowsVec4' ? (rows * cols) / 4 : rows * cols, limit),
   });
   // A copy: exact.
   return { checks: [check('out', gpu.out, out, 0, 0)] };

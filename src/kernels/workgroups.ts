@@ -11,14 +11,16 @@ export interface MatmulLaunch {
 }
 
 /**
- * How to run a matmul-core kernel (matmul, dense_forward, dense_backward_input) for an output of
- * rows × cols and depth K. Shared core: 16×16 workgroups over 64×64 tiles; tiled core: 16×16
- * workgroups over 128×128 tiles. Register core: 16×16 blocks per invocation, workgroups of the
- * configured side, but one invocation wide when the output is at most one block wide, so no SIMD
- * lane is left without a block (lanes run along x: a short output only idles whole SIMD groups,
- * which cost nothing, so the height stays and such products share pipelines with the tall ones);
- * and the partial-k code only when K is not a multiple of 4. The quad core: as the register core (its workgroup side a multiple of 4), but the
- * register core for an output one block wide.
+ * How to run a matmul-core kernel (matmul, dense_forward, dense_backward_input,
+ * dense_backward_weights) for an output of rows × cols and depth K.
+ * - Shared core: 16×16 workgroups over 64×64 tiles; tiled core: 16×16 workgroups over 128×128 tiles.
+ * - Register core: 16×16 blocks per invocation, workgroups of the configured side, but one
+ *   invocation wide when the output is at most one block wide, so no SIMD lane is left without a
+ *   block (lanes run along x: a short output only idles whole SIMD groups, which cost nothing, so
+ *   the height stays and such products share pipelines with the tall ones); the partial-k code
+ *   only when K is not a multiple of 4.
+ * - Quad core: as the register core (its workgroup side a multiple of 4), but the register core
+ *   for an output one block wide.
  */
 export function matmulLaunch(config: MatmulConfig | MatmulCore, rows: number, cols: number, K: number): MatmulLaunch {
   const c = matmulConfig(config);
@@ -36,7 +38,8 @@ export function matmulLaunch(config: MatmulConfig | MatmulCore, rows: number, co
 }
 
 /**
- * Grid-stride element-wise kernels: 256 invocations per workgroup, at most `limit` workgroups
+ * Grid-stride element-wise kernels (also gather_rows over rows · cols elements and
+ * gather_rows_vec4 over rows · cols / 4 quads): 256 invocations per workgroup, at most `limit` workgroups
  * (the context's gridWorkgroups: many on a GPU, a few busy ones on a CPU adapter).
  */
 export function elementwiseWorkgroups(count: number, limit = 4096): [number, number, number] {
@@ -46,11 +49,6 @@ export function elementwiseWorkgroups(count: number, limit = 4096): [number, num
 /** The optimizers (sgd_update, momentum_update): grid-stride over count / 4 vec4 quads. */
 export function optimizerWorkgroups(count: number, limit = 4096): [number, number, number] {
   return elementwiseWorkgroups(Math.ceil(count / 4), limit);
-}
-
-/** gather_rows (count: rows · cols) and gather_rows_vec4 (count: rows · cols / 4): grid-stride. */
-export function gatherWorkgroups(count: number, limit = 4096): [number, number, number] {
-  return elementwiseWorkgroups(count, limit);
 }
 
 /** One invocation per item (row or column), 64 per workgroup. */

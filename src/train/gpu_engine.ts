@@ -2,7 +2,7 @@ import type { GpuContext } from '../gpu/context';
 import { BufferUsage } from '../gpu/flags';
 import { createBindGroup, createUniform, encode, hasStepBinding, packStruct, pipeline, STEP_BINDING, STEP_STRIDE, type Constants, type Dispatch, type Resource } from '../kernels/kernel';
 import type { KernelName, MatmulCore } from '../kernels/sources';
-import { elementwiseWorkgroups, gatherWorkgroups, matmulLaunch, optimizerWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP, type MatmulLaunch } from '../kernels/workgroups';
+import { elementwiseWorkgroups, matmulLaunch, optimizerWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP, type MatmulLaunch } from '../kernels/workgroups';
 import { denseActivation, outputSize, type NetConfig } from '../model/config';
 import type { ParamLayout, TensorSlot } from '../model/layout';
 import { ACTIVATION_ID } from '../types';
@@ -257,7 +257,7 @@ export class GpuEngine implements Engine {
     // Rows of a multiple of 4 floats (MNIST's 784) move as vec4s.
     const kernel = cols % 4 === 0 ? 'gatherRowsVec4' : 'gatherRows';
     const count = kernel === 'gatherRowsVec4' ? (rows * cols) / 4 : rows * cols;
-    return this.dispatch(u, kernel, {}, { rows, cols }, { indices: order, src, out }, gatherWorkgroups(count, this.ctx.gridWorkgroups));
+    return this.dispatch(u, kernel, {}, { rows, cols }, { indices: order, src, out }, elementwiseWorkgroups(count, this.ctx.gridWorkgroups));
   }
 
   private forward(u: GPUBuffer[], rows: number, withSoftmax: boolean): Promise<Dispatch>[] {
