@@ -7,6 +7,7 @@ import { denseActivation, outputSize, type NetConfig } from '../model/config';
 import type { ParamLayout, TensorSlot } from '../model/layout';
 import { ACTIVATION_ID } from '../types';
 import type { Dataset, Engine, GradientResult, StepOptimizer } from './engine';
+import { SubmitPacer, type SubmitTicket } from './pacer';
 
 /** Per-batch GPU buffers, sized for `capacity` rows; shared by every plan of the model. */
 interface Activations {
@@ -30,6 +31,18 @@ interface GpuDataset {
 interface Plan {
   dispatches: Dispatch[];
   uniforms: GPUBuffer[];
+  /** Predicts when this plan's submits finish (training plans, from their first epoch). */
+  pacer?: SubmitPacer;
+}
+
+/** A submit of training steps whose losses are still on the GPU. */
+interface PendingLosses {
+  first: number;
+  count: number;
+  staging: GPUBuffer;
+  ticket: SubmitTicket;
+  /** The staging buffer's map, once asked for. */
+  mapped: Promise<void> | null;
 }
 
 const STORAGE = BufferUsage.STORAGE | BufferUsage.COPY_DST | BufferUsage.COPY_SRC;
@@ -371,9 +384,23 @@ export class GpuEngine implements Engine {
     this.ensureRing();
 
     const losses = new Float32Array(steps);
-    const inflight: Promise<void>[] = [];
+    const pacer = (full.pacer ??= new SubmitPacer(this.ctx.pacedWaits));
+    const pending: PendingLosses[] = [];
+    const collect = async (): Promise<void> => {
+      const p = pending.shift()!;
+      if (!p.mapped) {
+        await pacer.beforeWait(p.ticket);
+        p.mapped = this.ctx.mapRead(p.staging, 0, p.count * 4);
+      }
+      await p.mapped;
+      pacer.finished(p.ticket);
+      const values = new Float32Array(p.staging.getMappedRange(0, p.count * 4).slice(0));
+      p.staging.unmap();
+      losses.set(values, p.first);
+      onLosses(p.first, values);
+    };
     for (let first = 0, chunk = 0; first < steps; first += STEPS_PER_SUBMIT, chunk++) {
-      if (inflight.length >= READBACK_RING) await inflight.shift();
+      if (pending.length >= READBACK_RING) await collect();
       this.ctx.assertHealthy();
       const end = Math.min(steps, first + STEPS_PER_SUBMIT);
       const encoder = this.ctx.device.createCommandEncoder({ label: `steps ${first}..${end - 1}` });
@@ -381,18 +408,15 @@ export class GpuEngine implements Engine {
       for (let s = first; s < end; s++) encode(pass, (s === steps - 1 ? tail : full).dispatches, s);
       pass.end();
       const staging = this.ring[chunk % READBACK_RING];
-      encoder.copyBufferToBuffer(this.lossLog!, first * 4, staging, 0, (end - first) * 4);
+      const count = end - first;
+      encoder.copyBufferToBuffer(this.lossLog!, first * 4, staging, 0, count * 4);
       queue.submit([encoder.finish()]);
-      inflight.push(
-        this.ctx.mapRead(staging, 0, (end - first) * 4).then(() => {
-          const values = new Float32Array(staging.getMappedRange(0, (end - first) * 4).slice(0));
-          staging.unmap();
-          losses.set(values, first);
-          onLosses(first, values);
-        }),
-      );
+      // Unpaced, the map is asked for at once; paced, collect() sleeps first.
+      const mapped = this.ctx.pacedWaits ? null : this.ctx.mapRead(staging, 0, count * 4);
+      mapped?.catch(() => {}); // rejections surface when collect() awaits it
+      pending.push({ first, count, staging, ticket: pacer.submitted(count), mapped });
     }
-    await Promise.all(inflight);
+    while (pending.length) await collect();
     this.ctx.assertHealthy();
     return losses;
   }
