@@ -6,6 +6,7 @@ import { cpu, type GpuContext } from '../src/index';
 import { createBindGroup, createUniform, encode, pipeline, type Dispatch } from '../src/kernels/kernel';
 import { matmulLaunch } from '../src/kernels/workgroups';
 import { BufferUsage } from '../src/gpu/flags';
+import { SubmitPacer } from '../src/train/pacer';
 import { log, type MatmulSize, type Variant } from './lib/cli';
 import { seededUniform, summarize, tflops, timeCalls, type Timing } from './lib/stats';
 import type { Tf } from './lib/tfjs';
@@ -100,6 +101,8 @@ export class MatmulRunner {
   private querySet: GPUQuerySet | null = null;
   private resolve: GPUBuffer | null = null;
   private readback: GPUBuffer | null = null;
+  /** Waits as the engine's training does (paced in Node: see src/train/pacer.ts). */
+  private readonly pacer: SubmitPacer;
 
   private constructor(
     private readonly ctx: GpuContext,
@@ -109,6 +112,7 @@ export class MatmulRunner {
     readonly cBytes: number,
   ) {
     this.buffers = buffers;
+    this.pacer = new SubmitPacer(ctx.pacedWaits);
   }
 
   static async create(ctx: GpuContext, M: number, N: number, K: number, variant: Variant, a: Float32Array, b: Float32Array): Promise<MatmulRunner> {
@@ -145,7 +149,10 @@ export class MatmulRunner {
   /** `count` matmuls in one pass and one submit, then a 16-byte read of C (waits for all of them). */
   async run(count: number): Promise<void> {
     this.submit(count, false);
+    const ticket = this.pacer.submitted(count);
+    await this.pacer.beforeWait(ticket);
     await this.ctx.read(this.c, 0, 16);
+    this.pacer.finished(ticket);
   }
 
   /** GPU nanoseconds of a pass of `count` matmuls, from timestamp queries. */
@@ -159,7 +166,10 @@ export class MatmulRunner {
     const encoder = this.ctx.device.createCommandEncoder();
     encoder.copyBufferToBuffer(this.resolve!, 0, this.readback!, 0, 16);
     this.ctx.device.queue.submit([encoder.finish()]);
+    const ticket = this.pacer.submitted(count);
+    await this.pacer.beforeWait(ticket);
     await this.ctx.mapRead(this.readback!);
+    this.pacer.finished(ticket);
     const t = new BigUint64Array(this.readback!.getMappedRange().slice(0));
     this.readback!.unmap();
     return Number(t[1] - t[0]);
