@@ -8,7 +8,7 @@ import os from 'node:os';
 import type { GpuContext, LayerSpec, Sequential } from '../src/index';
 import { log, parseArgs, parseSizes, setJsonMode, type BenchOptions, type ModelName } from './lib/cli';
 import type { AdapterReport } from './lib/device';
-import { markdownTables, type Report } from './lib/report';
+import { browserTable, isBrowserReport, markdownTables, type Report } from './lib/report';
 import { seededLabels, seededPermutation, seededUniform, summarize, tflops, timeCalls, worstRelative, type CallTimes, type Timing } from './lib/stats';
 import { loadTfjs, readFlags, setFlags, TfMlp, type TfjsFlags, type TfjsRuntime, type TfLayer } from './lib/tfjs';
 import type { MatmulResult, ShapeTime, StepShape } from './matmul';
@@ -428,7 +428,9 @@ const run = options.fromJson
   ? Promise.resolve().then(() => {
       const text = readFileSync(options.fromJson!, 'utf8');
       // Tolerate npm's header lines before the object (from `npm run bench` without -s).
-      process.stdout.write(markdownTables(JSON.parse(text.slice(text.indexOf('{'))) as Report) + '\n');
+      const json: unknown = JSON.parse(text.slice(text.indexOf('{')));
+      // Either this bench's report or bench:browser's.
+      process.stdout.write((isBrowserReport(json) ? browserTable(json) : markdownTables(json as Report)) + '\n');
     })
   : main(options);
 run.then(

@@ -142,3 +142,54 @@ function coreLabel(settings: Report['settings']): string {
   }
   return label;
 }
+
+/** What `npm run bench:browser -- --json` prints (scripts/bench-browser.ts), as far as the table needs it. */
+export interface BrowserReport {
+  benchmark: 'mlp-s';
+  date: string;
+  machine: { userAgent: string; hardwareConcurrency: number; adapter: { vendor: string; architecture: string; isFallbackAdapter: boolean } };
+  model: { layers: number[]; batchSize: number };
+  settings: { steps: number; repeats: number };
+  correctness: { ok: boolean; gpuWorstRel: number; tfjsWorstRel?: number };
+  ours: BrowserRun;
+  tfjs?: { version: string; default: BrowserRun; best: BrowserRun };
+  speedupVsTfjs?: number;
+  speedupVsTfjsDefault?: number;
+  host?: { cpus: number; cpuModel: string; loadAverage?: { before: number[]; after: number[] } };
+}
+
+interface BrowserRun {
+  callMs: number[];
+  msPerStep: number;
+  samplesPerSecond: number;
+  flags?: Record<string, unknown>;
+}
+
+export function isBrowserReport(json: unknown): json is BrowserReport {
+  return (json as { benchmark?: unknown }).benchmark === 'mlp-s';
+}
+
+/** The table of a headless-Chromium run (MLP S, this engine and TF.js in the same page). */
+export function browserTable(r: BrowserReport): string {
+  const flags = (run: BrowserRun) => Object.entries(run.flags ?? {}).map(([k, v]) => `${k.replace(/^WEBGPU_/, '')}=${v}`).join(', ');
+  const row = (engine: string, run: BrowserRun) => `| ${engine} | ${run.msPerStep} | ${run.samplesPerSecond} | ${run.callMs.join(', ')} |`;
+  const load = r.host?.loadAverage;
+  const lines = [
+    `Run ${r.date} · \`npm run bench:browser\` · ${r.machine.userAgent.match(/HeadlessChrome\/[\d.]+/)?.[0] ?? 'Chromium'}, ${r.machine.hardwareConcurrency} cores` +
+      (r.host ? ` (${r.host.cpus} × ${r.host.cpuModel})` : '') +
+      (load ? ` · load average before ${load.before.join('/')}, after ${load.after.join('/')}` : ''),
+    `Adapter: ${r.machine.adapter.vendor} / ${r.machine.adapter.architecture}${r.machine.adapter.isFallbackAdapter ? ' (fallback adapter)' : ''} · ` +
+      `MLP ${r.model.layers.join('-')}, batch ${r.model.batchSize} · check: ${r.correctness.ok ? 'ok' : 'FAILED'}, worst relative loss difference vs CPU ${r.correctness.gpuWorstRel}` +
+      (r.correctness.tfjsWorstRel !== undefined ? ` (TF.js ${r.correctness.tfjsWorstRel})` : ''),
+    '',
+    `| engine | ms/step (median of ${r.settings.repeats} calls of ${r.settings.steps} steps) | samples/s | calls (ms) |`,
+    '|---|---|---|---|',
+    row('webgpu-train', r.ours),
+  ];
+  if (r.tfjs) {
+    lines.push(row(`TF.js ${r.tfjs.version} WebGPU, defaults (${flags(r.tfjs.default)})`, r.tfjs.default));
+    lines.push(row(`TF.js ${r.tfjs.version} WebGPU, probed best (${flags(r.tfjs.best)})`, r.tfjs.best));
+    lines.push('', `speedupVsTfjs **${r.speedupVsTfjs}** (against TF.js's faster setting); ${r.speedupVsTfjsDefault} against its defaults.`);
+  }
+  return lines.join('\n');
+}
