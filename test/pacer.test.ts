@@ -62,16 +62,18 @@ describe('SubmitPacer', () => {
     expect(clock.t).toBe(4 * 80); // no submit finished later than the GPU did
   });
 
-  it('an estimate that is too long shrinks by 10% a submit until the wait wakes early again', async () => {
+  it('an estimate that is too long shrinks by a quarter a submit until the wait wakes early again', async () => {
     const clock = fakeClock();
     const pacer = new SubmitPacer(true, clock);
     await run(pacer, clock, 10, 1); // a slow first measurement: 10 ms per step
     expect(pacer.estimate).toBe(10);
     clock.t = 1000;
-    await run(pacer, clock, 2, 40); // the GPU is now 5× faster
-    // It needs 0.8 · estimate < 2, i.e. 0.9ⁿ · 10 < 2.5: n = 14 submits. Submits that finished
-    // while it overslept then measure short (they started before it saw the one before them end),
-    // so it undershoots briefly, polls, and measures 2 from then on.
+    await run(pacer, clock, 2, 1); // the GPU is now 5× faster: woken late, the measurement is scaled
+    expect(pacer.estimate).toBeCloseTo(0.5 * 10 + 0.5 * 0.6 * 8, 9); // 0.74 of the estimate
+    await run(pacer, clock, 2, 19);
+    // 0.74ⁿ · 10 < 2.5 takes n = 5 submits; submits that finished while it overslept then
+    // measure short (they started before it saw the one before them end), so it undershoots
+    // briefly, polls, and measures 2 from then on.
     expect(pacer.estimate).toBeCloseTo(2, 2);
     clock.sleeps.slice(-3).forEach((ms) => expect(ms).toBeLessThan(32));
   });

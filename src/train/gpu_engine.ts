@@ -31,8 +31,6 @@ interface GpuDataset {
 interface Plan {
   dispatches: Dispatch[];
   uniforms: GPUBuffer[];
-  /** Predicts when this plan's submits finish (training plans, from their first epoch). */
-  pacer?: SubmitPacer;
 }
 
 /** A submit of training steps whose losses are still on the GPU. */
@@ -74,6 +72,8 @@ export class GpuEngine implements Engine {
   private stepBuffer: GPUBuffer | null = null;
   private readonly ring: GPUBuffer[] = [];
   private readonly plans = new Map<string, Plan>();
+  /** When training submits finish, predicted per batch size and optimizer (kept when plans are rebuilt). */
+  private readonly pacers = new Map<string, SubmitPacer>();
   private readonly datasets = new Map<Dataset, GpuDataset>();
   private nextDatasetId = 1;
 
@@ -384,7 +384,9 @@ export class GpuEngine implements Engine {
     this.ensureRing();
 
     const losses = new Float32Array(steps);
-    const pacer = (full.pacer ??= new SubmitPacer(this.ctx.pacedWaits));
+    const pacerKey = `${batchSize}:${opt.kind}`;
+    const pacer = this.pacers.get(pacerKey) ?? new SubmitPacer(this.ctx.pacedWaits);
+    this.pacers.set(pacerKey, pacer);
     const pending: PendingLosses[] = [];
     const collect = async (): Promise<void> => {
       const p = pending.shift()!;

@@ -18,6 +18,13 @@ const WAKE_FRACTION = 0.8;
 const NEWEST_WEIGHT = 0.5;
 /** Waits shorter than this are not worth a timer. */
 const MIN_SLEEP_MS = 2;
+/**
+ * A map that resolves within this fraction of the predicted submit time after the wake means the
+ * submit had finished while the pacer slept: its true time is unknown but shorter than measured,
+ * so that measurement counts at OVERSLEPT_SCALE of its value.
+ */
+const OVERSLEPT_POLL = 0.05;
+const OVERSLEPT_SCALE = 0.6;
 
 export interface PacerClock {
   now(): number;
@@ -31,14 +38,16 @@ const realClock: PacerClock = {
 
 /**
  * Predicts when each submit of one step plan finishes (submits run in order, each after the one
- * before), from the measured time per step of the submits before it. The estimate only ever
- * errs towards waking early: a submit seen finished at the wake time is measured at most that
- * long, so an estimate that is too long shrinks by WAKE_FRACTION per submit until the wait polls
- * again, and then measures the true time.
+ * before), from the measured time per step of the submits before it. The estimate errs towards
+ * waking early: a submit found finished at the wake was measured too long, so that measurement is
+ * scaled down (an estimate twice too long is back within range after two submits), and once a
+ * wait polls again it measures the true time.
  */
 export class SubmitPacer {
   private msPerStep: number | null = null;
   private lastDone = -Infinity;
+  /** When the last beforeWait() woke from a sleep (null when it did not sleep). */
+  private wokeAt: number | null = null;
 
   constructor(
     private readonly paced: boolean,
@@ -51,18 +60,25 @@ export class SubmitPacer {
 
   /** Resolves when it is time to ask for the ticket's results (at once when not paced or untimed). */
   async beforeWait(ticket: SubmitTicket): Promise<void> {
+    this.wokeAt = null;
     if (!this.paced || this.msPerStep === null) return;
     const wake = this.startOf(ticket) + WAKE_FRACTION * this.msPerStep * ticket.steps;
     const sleep = wake - this.clock.now();
-    if (sleep >= MIN_SLEEP_MS) await this.clock.sleep(sleep);
+    if (sleep < MIN_SLEEP_MS) return;
+    await this.clock.sleep(sleep);
+    this.wokeAt = this.clock.now();
   }
 
   /** Records that the ticket's results arrived now. */
   finished(ticket: SubmitTicket): void {
     const now = this.clock.now();
-    const perStep = Math.max(0, now - this.startOf(ticket)) / ticket.steps;
+    let perStep = Math.max(0, now - this.startOf(ticket)) / ticket.steps;
+    if (this.wokeAt !== null && this.msPerStep !== null && now - this.wokeAt < OVERSLEPT_POLL * this.msPerStep * ticket.steps) {
+      perStep *= OVERSLEPT_SCALE;
+    }
     this.msPerStep = this.msPerStep === null ? perStep : (1 - NEWEST_WEIGHT) * this.msPerStep + NEWEST_WEIGHT * perStep;
     this.lastDone = now;
+    this.wokeAt = null;
   }
 
   /** The predicted ms per step (null before the first submit finished). */
