@@ -4,7 +4,7 @@
 import { create } from 'webgpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, GpuContext, Sequential } from '../src/index';
-import { candidates, clearTuneCache } from '../src/gpu/autotune';
+import { candidates, clearTuneCache, roundsPerSubmit } from '../src/gpu/autotune';
 import { isSoftwareAdapter } from '../src/gpu/context';
 import { randomArray } from './helpers/gpu';
 
@@ -22,6 +22,13 @@ afterAll(() => {
 });
 
 describe('matmul autotune', () => {
+  it('times enough rounds per submit that a fast GPU is not timed by its round trip', () => {
+    expect(roundsPerSubmit(0.2)).toBe(25); // 1024³ twice on a fast GPU: 5 ms of work per submit
+    expect(roundsPerSubmit(0.01)).toBe(32); // at most 32
+    expect(roundsPerSubmit(0)).toBe(32);
+    expect(roundsPerSubmit(6)).toBe(1); // slow adapters (SwiftShader at 192³: 10+ ms) as before
+  });
+
   it('times every candidate for the adapter, all of them correct, and keeps the fastest', () => {
     const result = tuned.tuning!;
     expect(result.cached).toBe(false);

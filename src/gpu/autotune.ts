@@ -28,7 +28,7 @@ export interface TuneResult {
   size: number;
 }
 
-const CACHE_VERSION = 5; // bump when the kernels or the candidates change
+const CACHE_VERSION = 6; // bump when the kernels, the candidates or the timing change
 const memoryCache = new Map<string, MatmulConfig>();
 
 function cacheKey(adapter: AdapterDescription): string {
@@ -125,7 +125,7 @@ const VARIANTS = [
   { TRANS_A: true, TRANS_B: false }, // weight gradient: δᵀ·X
 ];
 
-/** Median ms of 3 timed rounds (after a warm-up), or null if either product is wrong. */
+/** Median ms of one round over 3 timed submits (after a warm-up), or null if either product is wrong. */
 async function timeConfig(ctx: GpuContext, config: MatmulConfig, n: number): Promise<number | null> {
   const a = uniformArray(7, n * n, -1, 1);
   const b = uniformArray(8, n * n, -1, 1);
@@ -143,10 +143,12 @@ async function timeConfig(ctx: GpuContext, config: MatmulConfig, n: number): Pro
         perStep: false,
       })),
     );
-    const round = async (variants: typeof dispatches) => {
+    // `repeat` rounds in one submit, so that on a fast GPU (1024³ in a fraction of a millisecond)
+    // the submit-and-wait round trip does not swamp the difference between candidates.
+    const round = async (variants: typeof dispatches, repeat = 1) => {
       const encoder = ctx.device.createCommandEncoder();
       const pass = encoder.beginComputePass();
-      encode(pass, variants);
+      for (let i = 0; i < repeat; i++) encode(pass, variants);
       pass.end();
       ctx.device.queue.submit([encoder.finish()]);
       await ctx.device.queue.onSubmittedWorkDone();
@@ -157,12 +159,14 @@ async function timeConfig(ctx: GpuContext, config: MatmulConfig, n: number): Pro
       const row = await ctx.read(bufC, 0, n * 4);
       if (!firstRowMatches(row, a, b, n, VARIANTS[v].TRANS_A, VARIANTS[v].TRANS_B)) return null;
     }
+    const warm = performance.now();
     await round(dispatches);
+    const repeat = roundsPerSubmit(performance.now() - warm);
     const times: number[] = [];
     for (let r = 0; r < 3; r++) {
       const t0 = performance.now();
-      await round(dispatches);
-      times.push(performance.now() - t0);
+      await round(dispatches, repeat);
+      times.push((performance.now() - t0) / repeat);
     }
     times.sort((x, y) => x - y);
     return times[1];
@@ -172,6 +176,14 @@ async function timeConfig(ctx: GpuContext, config: MatmulConfig, n: number): Pro
     for (const buffer of [bufA, bufB, bufC, params]) ctx.destroyBuffer(buffer);
   }
 }
+
+/** Rounds per timed submit: enough for about TIMED_SUBMIT_MS of work, judged by one round's wall time. */
+export function roundsPerSubmit(oneRoundMs: number): number {
+  return Math.min(MAX_ROUNDS_PER_SUBMIT, Math.max(1, Math.ceil(TIMED_SUBMIT_MS / Math.max(oneRoundMs, 1e-3))));
+}
+
+const TIMED_SUBMIT_MS = 5;
+const MAX_ROUNDS_PER_SUBMIT = 32;
 
 function firstRowMatches(row: Float32Array, a: Float32Array, b: Float32Array, n: number, transA: boolean, transB: boolean): boolean {
   // Row 0 of op(A): the first row of A, or its first column when A is stored transposed.
