@@ -72,7 +72,7 @@ export class GpuEngine implements Engine {
   private stepBuffer: GPUBuffer | null = null;
   private readonly ring: GPUBuffer[] = [];
   private readonly plans = new Map<string, Plan>();
-  /** When training submits finish, predicted per batch size and optimizer (kept when plans are rebuilt). */
+  /** When submits finish, predicted per kind: training per batch size and optimizer, inference per batch. */
   private readonly pacers = new Map<string, SubmitPacer>();
   private readonly datasets = new Map<Dataset, GpuDataset>();
   private nextDatasetId = 1;
@@ -384,9 +384,7 @@ export class GpuEngine implements Engine {
     this.ensureRing();
 
     const losses = new Float32Array(steps);
-    const pacerKey = `${batchSize}:${opt.kind}`;
-    const pacer = this.pacers.get(pacerKey) ?? new SubmitPacer(this.ctx.pacedWaits);
-    this.pacers.set(pacerKey, pacer);
+    const pacer = this.pacer(`train:${batchSize}:${opt.kind}`);
     const pending: PendingLosses[] = [];
     const collect = async (): Promise<void> => {
       const p = pending.shift()!;
@@ -421,6 +419,16 @@ export class GpuEngine implements Engine {
     while (pending.length) await collect();
     this.ctx.assertHealthy();
     return losses;
+  }
+
+  /** The pacer of one kind of submit (kept across plan rebuilds: the step times stay the same). */
+  private pacer(key: string): SubmitPacer {
+    let pacer = this.pacers.get(key);
+    if (!pacer) {
+      pacer = new SubmitPacer(this.ctx.pacedWaits);
+      this.pacers.set(key, pacer);
+    }
+    return pacer;
   }
 
   private ensureRing(): void {
@@ -463,10 +471,14 @@ export class GpuEngine implements Engine {
         encoder.copyBufferToBuffer(last, 0, outputs, s * batch * cols * 4, rows * cols * 4);
       }
       this.ctx.device.queue.submit([encoder.finish()]);
+      const pacer = this.pacer(`infer:${batch}`);
+      const ticket = pacer.submitted(steps);
+      await pacer.beforeWait(ticket);
       const [values, losses] = await Promise.all([
         this.ctx.read(outputs, 0, data.rows * cols * 4),
         withLoss ? this.ctx.read(this.lossLog!, 0, steps * 4) : Promise.resolve(null),
       ]);
+      pacer.finished(ticket);
       this.ctx.assertHealthy();
       let loss: number | null = null;
       if (losses) {
