@@ -108,6 +108,22 @@ describe('device loss', () => {
   });
 });
 
+describe('a progress callback that throws', () => {
+  for (const pacedWaits of [false, true]) {
+    it(`rejects fit with its error and the model trains on (${pacedWaits ? 'paced waits, as in Node' : 'eager waits, as in a browser'})`, async () => {
+      const ctx = await GpuContext.create({ gpu: create([]), pacedWaits });
+      const model = await Sequential.create({ ...options, backend: ctx });
+      // Batch 2: 100 steps, 7 submits, so maps are still pending when the first callback throws.
+      const failing = model.fit(x, labels, { ...fit, batchSize: 2, epochs: 2, onProgress: () => { throw new Error('bug in the callback'); } });
+      await expect(failing).rejects.toThrow('bug in the callback');
+      const history = await model.fit(x, labels, { ...fit, batchSize: 2, epochs: 1 });
+      expect(Number.isFinite(history.loss[0])).toBe(true);
+      ctx.assertHealthy(); // no submit met a buffer that was still being mapped
+      model.dispose();
+    });
+  }
+});
+
 describe('resources', () => {
   it('2,000 steps keep the buffer count and bytes constant; dispose frees everything', async () => {
     const ctx = await testContext();

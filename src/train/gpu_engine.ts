@@ -399,24 +399,31 @@ export class GpuEngine implements Engine {
       losses.set(values, p.first);
       onLosses(p.first, values);
     };
-    for (let first = 0, chunk = 0; first < steps; first += STEPS_PER_SUBMIT, chunk++) {
-      if (pending.length >= READBACK_RING) await collect();
-      this.ctx.assertHealthy();
-      const end = Math.min(steps, first + STEPS_PER_SUBMIT);
-      const encoder = this.ctx.device.createCommandEncoder({ label: `steps ${first}..${end - 1}` });
-      const pass = encoder.beginComputePass();
-      for (let s = first; s < end; s++) encode(pass, (s === steps - 1 ? tail : full).dispatches, s);
-      pass.end();
-      const staging = this.ring[chunk % READBACK_RING];
-      const count = end - first;
-      encoder.copyBufferToBuffer(this.lossLog!, first * 4, staging, 0, count * 4);
-      queue.submit([encoder.finish()]);
-      // Unpaced, the map is asked for at once; paced, collect() sleeps first.
-      const mapped = this.ctx.pacedWaits ? null : this.ctx.mapRead(staging, 0, count * 4);
-      mapped?.catch(() => {}); // rejections surface when collect() awaits it
-      pending.push({ first, count, staging, ticket: pacer.submitted(count), mapped });
+    try {
+      for (let first = 0, chunk = 0; first < steps; first += STEPS_PER_SUBMIT, chunk++) {
+        if (pending.length >= READBACK_RING) await collect();
+        this.ctx.assertHealthy();
+        const end = Math.min(steps, first + STEPS_PER_SUBMIT);
+        const encoder = this.ctx.device.createCommandEncoder({ label: `steps ${first}..${end - 1}` });
+        const pass = encoder.beginComputePass();
+        for (let s = first; s < end; s++) encode(pass, (s === steps - 1 ? tail : full).dispatches, s);
+        pass.end();
+        const staging = this.ring[chunk % READBACK_RING];
+        const count = end - first;
+        encoder.copyBufferToBuffer(this.lossLog!, first * 4, staging, 0, count * 4);
+        queue.submit([encoder.finish()]);
+        // Unpaced, the map is asked for at once; paced, collect() sleeps first.
+        const mapped = this.ctx.pacedWaits ? null : this.ctx.mapRead(staging, 0, count * 4);
+        mapped?.catch(() => {}); // rejections surface when collect() awaits it
+        pending.push({ first, count, staging, ticket: pacer.submitted(count), mapped });
+      }
+      while (pending.length) await collect();
+    } catch (error) {
+      // A failed wait or a throwing onLosses (the caller's progress callback) ends the epoch: abort
+      // the maps still asked for, or the next epoch's submits would find their buffers mid-map.
+      for (const p of pending) p.staging.unmap();
+      throw error;
     }
-    while (pending.length) await collect();
     this.ctx.assertHealthy();
     return losses;
   }
