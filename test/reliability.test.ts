@@ -124,6 +124,29 @@ describe('a progress callback that throws', () => {
   }
 });
 
+describe('calls made while fit runs', () => {
+  it('a fit on new arrays, called mid-epoch, waits its turn and leaves the running fit its data', async () => {
+    const model = await Sequential.create({ ...options, backend: await testContext() });
+    const other = randomArray(22, rows * 8, -1, 1);
+    let second: Promise<unknown> | null = null;
+    // Batch 2: 100 steps an epoch; the second fit is called from the first one's progress callback.
+    const first = model.fit(x, labels, {
+      ...fit,
+      batchSize: 2,
+      epochs: 2,
+      onProgress: (p) => {
+        if (!second && p.step >= 16) second = model.fit(other, labels, { ...fit, epochs: 1 });
+      },
+    });
+    const history = await first; // used to fail: its dataset was released under it
+    expect(history.loss).toHaveLength(2);
+    expect(second).not.toBeNull();
+    await expect(second).resolves.toBeDefined();
+    expect(model.progress.epochs).toBe(3);
+    model.dispose();
+  });
+});
+
 describe('resources', () => {
   it('2,000 steps keep the buffer count and bytes constant; dispose frees everything', async () => {
     const ctx = await testContext();

@@ -186,7 +186,7 @@ export class Sequential {
   }
 
   async fit(x: Matrix, y: Targets, options: FitOptions = {}): Promise<History> {
-    const engine = this.live();
+    this.live(); // DisposedError at once for a disposed model
     const epochs = options.epochs ?? 1;
     if (!Number.isInteger(epochs) || epochs < 1 || epochs > MAX_EPOCHS) {
       throw new ConfigError(`epochs must be a whole number from 1 to ${MAX_EPOCHS}, got ${epochs}`);
@@ -199,7 +199,8 @@ export class Sequential {
     }
     const momentum = options.momentum ?? 0.9;
     if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1)) throw new ConfigError(`momentum must be in [0, 1), got ${momentum}`);
-    const data = this.trainingSet(engine, x, y);
+    const set = this.trainingSet(x, y);
+    const data = set.data;
     const batchSize = options.batchSize === 'full' || options.batchSize === undefined ? (options.batchSize === 'full' ? data.rows : 32) : options.batchSize;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError(`batchSize must be a whole number ≥ 1 or 'full', got ${batchSize}`);
     if (batchSize > data.rows) {
@@ -212,6 +213,7 @@ export class Sequential {
     if (!Number.isInteger(checkpointEvery) || checkpointEvery < 0) throw new ConfigError(`checkpointEvery must be a whole number ≥ 0, got ${checkpointEvery}`);
     const steps = Math.ceil(data.rows / batchSize);
     return this.run(async (e) => {
+      this.adoptTrainingSet(e, set);
       const history: History = { loss: [] };
       for (let epoch = 1; epoch <= epochs; epoch++) {
         if (!this.engine) throw new DisposedError(`the model was disposed during fit, after ${epoch - 1} of ${epochs} epochs`);
@@ -261,15 +263,22 @@ export class Sequential {
     });
   }
 
-  /** The dataset handed to the backend; the same arrays again reuse the upload. */
-  private trainingSet(engine: Engine, x: Matrix, y: Targets): Dataset {
-    if (this.trainData && this.trainData.x === x && this.trainData.y === y) return this.trainData.data;
+  /** The dataset for x and y, checked and converted; the same arrays as the current one reuse it. */
+  private trainingSet(x: Matrix, y: Targets): { x: unknown; y: unknown; data: Dataset } {
+    if (this.trainData && this.trainData.x === x && this.trainData.y === y) return this.trainData;
     const m = this.matrix(x);
     const targets = toTargets(y, m.rows, outputSize(this.config), this.config.loss);
+    return { x, y, data: { rows: m.rows, x: m.values, y: targets } };
+  }
+
+  /**
+   * Makes `set` the current training set, releasing the previous one's upload. Called when its fit
+   * starts running (in the queue), never while an earlier fit may still be training on the old one.
+   */
+  private adoptTrainingSet(engine: Engine, set: { x: unknown; y: unknown; data: Dataset }): void {
+    if (this.trainData === set) return;
     if (this.trainData) engine.release(this.trainData.data);
-    const data: Dataset = { rows: m.rows, x: m.values, y: targets };
-    this.trainData = { x, y, data };
-    return data;
+    this.trainData = set;
   }
 
   /** Network outputs [rows, outputs] (probabilities for a softmax output layer). */
