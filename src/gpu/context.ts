@@ -30,11 +30,13 @@ export interface ContextOptions {
   autotune?: boolean;
   /**
    * Sleep until submitted training steps (and inference batches) are predicted to finish before
-   * asking for their results, instead of asking at once. Default: on in Node, where the `webgpu` package (Dawn) polls the
-   * device in a busy loop while a result is pending, which on a CPU adapter takes a core from the
-   * shaders (measured on 2 cores with SwiftShader: 16 MLP S steps in about 700 ms paced against
-   * 1025 ms asked at once); off in browsers, where the browser waits without polling and timers
-   * in background tabs are throttled.
+   * asking for their results, instead of asking at once. Default: on in Node with a software
+   * adapter, where the `webgpu` package (Dawn) polls the device in a busy loop while a result is
+   * pending and so takes a core from the shaders (measured on 2 cores with SwiftShader: MLP S at
+   * 38–40 ms/step paced against 60–61 asked at once). Off in browsers, which wait without polling
+   * (and throttle timers in background tabs), and on GPUs, where the polling costs a CPU core but
+   * not GPU time, and where a timer that wakes late could add latency (not yet measured there:
+   * bench/paced-waits.ts).
    */
   pacedWaits?: boolean;
 }
@@ -97,7 +99,7 @@ export class GpuContext {
     this.adapter = adapter;
     this.matmul = DEFAULT_MATMUL[matmulCore ?? defaultMatmulCore(adapter, false)];
     this.gridWorkgroups = isSoftwareAdapter(adapter) ? 16 : 4096;
-    this.pacedWaits = runningInNode();
+    this.pacedWaits = runningInNode() && isSoftwareAdapter(adapter);
     this.gpu = gpu;
     device.addEventListener?.('uncapturederror', (event: Event) => {
       const error = (event as GPUUncapturedErrorEvent).error;
