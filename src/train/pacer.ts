@@ -1,8 +1,9 @@
-// When to ask for the results of submitted training steps. Where the host polls the device in a
-// busy loop while any result is pending (the `webgpu` package, Dawn in Node, ticks the device from
-// the event loop until every map resolves), asking at once costs a CPU core for the whole wait; on
-// a CPU adapter such as SwiftShader that core is taken from the shaders themselves (measured here:
-// 16 MLP S steps took 1025 ms when their loss was mapped at once, about 700 ms when nothing waited).
+// When to ask for the results of submitted GPU work (training steps, inference batches). Where
+// the host polls the device in a busy loop while any result is pending (the `webgpu` package, Dawn
+// in Node, ticks the device from the event loop until every map resolves), asking at once costs a
+// CPU core for the whole wait; on a CPU adapter such as SwiftShader that core is taken from the
+// shaders themselves (measured here: 16 MLP S steps took 1025 ms when their loss was mapped at
+// once, about 700 ms when nothing waited).
 // A paced wait sleeps until shortly before the steps are predicted to finish, then maps.
 
 /** One submit of `steps` training steps, as the pacer saw it leave. */
