@@ -149,10 +149,7 @@ export class MatmulRunner {
   /** `count` matmuls in one pass and one submit, then a 16-byte read of C (waits for all of them). */
   async run(count: number): Promise<void> {
     this.submit(count, false);
-    const ticket = this.pacer.submitted(count);
-    await this.pacer.beforeWait(ticket);
-    await this.ctx.read(this.c, 0, 16);
-    this.pacer.finished(ticket);
+    await this.pacer.await(count, () => this.ctx.read(this.c, 0, 16));
   }
 
   /** GPU nanoseconds of a pass of `count` matmuls, from timestamp queries. */
@@ -166,10 +163,7 @@ export class MatmulRunner {
     const encoder = this.ctx.device.createCommandEncoder();
     encoder.copyBufferToBuffer(this.resolve!, 0, this.readback!, 0, 16);
     this.ctx.device.queue.submit([encoder.finish()]);
-    const ticket = this.pacer.submitted(count);
-    await this.pacer.beforeWait(ticket);
-    await this.ctx.mapRead(this.readback!);
-    this.pacer.finished(ticket);
+    await this.pacer.await(count, () => this.ctx.mapRead(this.readback!));
     const t = new BigUint64Array(this.readback!.getMappedRange().slice(0));
     this.readback!.unmap();
     return Number(t[1] - t[0]);

@@ -478,14 +478,12 @@ export class GpuEngine implements Engine {
         encoder.copyBufferToBuffer(last, 0, outputs, s * batch * cols * 4, rows * cols * 4);
       }
       this.ctx.device.queue.submit([encoder.finish()]);
-      const pacer = this.pacer(`infer:${batch}`);
-      const ticket = pacer.submitted(steps);
-      await pacer.beforeWait(ticket);
-      const [values, losses] = await Promise.all([
-        this.ctx.read(outputs, 0, data.rows * cols * 4),
-        withLoss ? this.ctx.read(this.lossLog!, 0, steps * 4) : Promise.resolve(null),
-      ]);
-      pacer.finished(ticket);
+      const [values, losses] = await this.pacer(`infer:${batch}`).await(steps, () =>
+        Promise.all([
+          this.ctx.read(outputs, 0, data.rows * cols * 4),
+          withLoss ? this.ctx.read(this.lossLog!, 0, steps * 4) : Promise.resolve(null),
+        ]),
+      );
       this.ctx.assertHealthy();
       let loss: number | null = null;
       if (losses) {

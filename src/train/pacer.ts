@@ -70,6 +70,18 @@ export class SubmitPacer {
     this.wokeAt = this.clock.now();
   }
 
+  /**
+   * For one submit just made of `steps` steps: sleeps as beforeWait() does, then `read` asks for
+   * and awaits its results, then the finish is recorded. Returns what `read` returned.
+   */
+  async await<T>(steps: number, read: () => Promise<T>): Promise<T> {
+    const ticket = this.submitted(steps);
+    await this.beforeWait(ticket);
+    const result = await read();
+    this.finished(ticket);
+    return result;
+  }
+
   /** Records that the ticket's results arrived now. */
   finished(ticket: SubmitTicket): void {
     const now = this.clock.now();
