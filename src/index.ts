@@ -1,15 +1,15 @@
 // webgpu-train: train neural networks by backpropagation on the GPU through WebGPU.
-export { GpuContext, type AdapterDescription, type ContextOptions, type GpuStats } from './gpu/context';
-export { Sequential, type FitOptions, type Gradients, type History, type LayerTensors, type ModelOptions, type Progress } from './model/sequential';
-export type { LayerSpec } from './model/config';
-export { Rng } from './model/rng';
-export * from './errors';
-export * from './types';
-export * as cpu from './cpu';
-export { runKernel, type KernelRun } from './kernels/run';
-export { KERNEL_SOURCES, type KernelName } from './kernels/sources';
-export type { Matrix, Targets } from './train/data';
-export { CHECKPOINT_FORMAT } from './io/checkpoint';
+export { GpuContext, type AdapterDescription, type ContextOptions, type GpuStats } from './gpu/context.js';
+export { Sequential, type FitOptions, type Gradients, type History, type LayerTensors, type ModelOptions, type Progress } from './model/sequential.js';
+export type { LayerSpec } from './model/config.js';
+export { Rng } from './model/rng.js';
+export * from './errors.js';
+export * from './types.js';
+export * as cpu from './cpu/index.js';
+export { runKernel, type KernelRun } from './kernels/run.js';
+export { KERNEL_SOURCES, type KernelName } from './kernels/sources.js';
+export type { Matrix, Targets } from './train/data.js';
+export { CHECKPOINT_FORMAT } from './io/checkpoint.js';
 export {
   splitMnist,
   MNIST_CLASSES,
@@ -19,9 +19,9 @@ export {
   type MnistSet,
   type MnistSplit,
   type MnistSplitOptions,
-} from './io/mnist';
+} from './io/mnist.js';
 
-import { GpuContext, type ContextOptions } from './gpu/context';
+import { GpuContext, type ContextOptions } from './gpu/context.js';
 
 /** Acquires a WebGPU device: navigator.gpu in a browser, or `{ gpu: create([]) }` from `webgpu` in Node. */
 export function createContext(options?: ContextOptions): Promise<GpuContext> {

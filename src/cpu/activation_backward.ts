@@ -1,6 +1,6 @@
-import type { ElementwiseActivation, FloatArray } from '../types';
-import { activateDerivative } from './activations';
-import { checkLength } from './check';
+import type { ElementwiseActivation, FloatArray } from '../types.js';
+import { activateDerivative } from './activations.js';
+import { checkLength } from './check.js';
 
 /** du[i] = dz[i] · σ'(u[i]) for i < count (element-wise). Overwrites du. `slope`: leakyRelu only. */
 export function activationBackward(

@@ -1,6 +1,6 @@
-import type { ElementwiseActivation, FloatArray } from '../types';
-import { activate } from './activations';
-import { checkLength } from './check';
+import type { ElementwiseActivation, FloatArray } from '../types.js';
+import { activate } from './activations.js';
+import { checkLength } from './check.js';
 
 /** z[i] = σ(u[i]) for i < count (element-wise, any shape). Overwrites z. `slope`: leakyRelu only. */
 export function activationForward(

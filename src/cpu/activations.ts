@@ -1,5 +1,5 @@
 /** Scalar element-wise activations σ(u) and their derivatives σ'(u), in float64. */
-import type { ElementwiseActivation } from '../types';
+import type { ElementwiseActivation } from '../types.js';
 
 /** Logistic sigmoid 1/(1+e^-u), computed without overflow: for u < 0 it uses e^u/(1+e^u). */
 export function sigmoid(u: number): number {

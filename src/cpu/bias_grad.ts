@@ -1,5 +1,5 @@
-import type { FloatArray } from '../types';
-import { checkLength } from './check';
+import type { FloatArray } from '../types.js';
+import { checkLength } from './check.js';
 
 /**
  * Bias gradient: db[j] = Σ_r dy[r,j] over rows r < rows, for dy stored [rows,n]. Overwrites db.

@@ -1,5 +1,5 @@
 /** Shape checks shared by the CPU reference functions. */
-import { ShapeError } from '../errors';
+import { ShapeError } from '../errors.js';
 
 /** Anything indexable with a length: Float32Array, Float64Array, Uint32Array. */
 export interface Sized {

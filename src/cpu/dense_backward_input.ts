@@ -1,6 +1,6 @@
-import type { ElementwiseActivation, FloatArray } from '../types';
-import { activateDerivative } from './activations';
-import { checkLength } from './check';
+import type { ElementwiseActivation, FloatArray } from '../types.js';
+import { activateDerivative } from './activations.js';
+import { checkLength } from './check.js';
 
 /**
  * Back-propagates δ through a dense layer into the previous layer's pre-activation:

@@ -1,7 +1,7 @@
-import type { FloatArray } from '../types';
-import { biasGrad } from './bias_grad';
-import { checkLength } from './check';
-import { matmul } from './matmul';
+import type { FloatArray } from '../types.js';
+import { biasGrad } from './bias_grad.js';
+import { checkLength } from './check.js';
+import { matmul } from './matmul.js';
 
 /**
  * A dense layer's parameter gradients: dW = δᵀ·X ([nOut, nIn]) and db = Σ_batch δ ([nOut]), for

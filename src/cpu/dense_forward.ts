@@ -1,6 +1,6 @@
-import type { ElementwiseActivation, FloatArray } from '../types';
-import { activate } from './activations';
-import { checkLength } from './check';
+import type { ElementwiseActivation, FloatArray } from '../types.js';
+import { activate } from './activations.js';
+import { checkLength } from './check.js';
 
 /**
  * Dense layer forward: u[batch,nOut] = x[batch,nIn] · w[nOut,nIn]ᵀ + bias[nOut], and

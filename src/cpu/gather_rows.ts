@@ -1,5 +1,5 @@
-import type { FloatArray } from '../types';
-import { checkLength } from './check';
+import type { FloatArray } from '../types.js';
+import { checkLength } from './check.js';
 
 /**
  * Gathers a minibatch: out[r,:] = src[indices[start + r], :] for r < rows, rows of `cols` values.

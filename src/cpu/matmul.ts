@@ -1,5 +1,5 @@
-import type { FloatArray } from '../types';
-import { checkLength } from './check';
+import type { FloatArray } from '../types.js';
+import { checkLength } from './check.js';
 
 /**
  * C[m,n] = op(A)[m,k] · op(B)[k,n], i.e. C[i,j] = Σ_p op(A)[i,p] · op(B)[p,j]. Overwrites C.

@@ -1,5 +1,5 @@
-import type { FloatArray } from '../types';
-import { checkLength } from './check';
+import type { FloatArray } from '../types.js';
+import { checkLength } from './check.js';
 
 /**
  * Momentum in the slides' form, in place, for i < count:

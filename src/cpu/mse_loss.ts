@@ -1,6 +1,6 @@
-import type { ElementwiseActivation, FloatArray } from '../types';
-import { activateDerivative } from './activations';
-import { checkLength } from './check';
+import type { ElementwiseActivation, FloatArray } from '../types.js';
+import { activateDerivative } from './activations.js';
+import { checkLength } from './check.js';
 
 /**
  * Mean squared error over all rows·cols elements, and its δ for the output layer:

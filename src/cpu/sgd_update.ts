@@ -1,5 +1,5 @@
-import type { FloatArray } from '../types';
-import { checkLength } from './check';
+import type { FloatArray } from '../types.js';
+import { checkLength } from './check.js';
 
 /** Plain gradient descent, in place: w[i] := w[i] − lr · g[i] for i < count. */
 export function sgdUpdate(w: FloatArray, g: FloatArray, count: number, lr: number): void {

@@ -1,6 +1,6 @@
-import type { FloatArray } from '../types';
-import { sigmoid } from './activations';
-import { checkLength } from './check';
+import type { FloatArray } from '../types.js';
+import { sigmoid } from './activations.js';
+import { checkLength } from './check.js';
 
 /**
  * Binary cross-entropy on logits u[rows,cols] (the output layer is a sigmoid) with targets y in

@@ -1,5 +1,5 @@
-import type { FloatArray } from '../types';
-import { checkLength } from './check';
+import type { FloatArray } from '../types.js';
+import { checkLength } from './check.js';
 
 /**
  * Softmax cross-entropy on logits u[rows,cols] with targets y[rows,cols] (one-hot or soft labels;

@@ -1,5 +1,5 @@
-import type { FloatArray } from '../types';
-import { checkLength } from './check';
+import type { FloatArray } from '../types.js';
+import { checkLength } from './check.js';
 
 /**
  * Row-wise softmax: p[r,j] = exp(u[r,j] − max_j' u[r,j']) / Σ_j'' exp(u[r,j''] − max_j' u[r,j'])

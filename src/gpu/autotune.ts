@@ -1,13 +1,13 @@
 // The start-up autotune: times each candidate matmul configuration (core and workgroup side) on the
 // adapter at hand and keeps the fastest, once per adapter: the choice is cached in memory for the
 // process and, in a browser, in localStorage, so later page loads skip the trials.
-import * as cpu from '../cpu/index';
-import { createBindGroup, createUniform, encode, pipeline } from '../kernels/kernel';
-import { CORE_WORKGROUPS, matmulConfig, type MatmulConfig, type MatmulCore } from '../kernels/sources';
-import { matmulLaunch } from '../kernels/workgroups';
-import { uniformArray } from '../model/rng';
-import type { AdapterDescription, GpuContext } from './context';
-import { BufferUsage } from './flags';
+import * as cpu from '../cpu/index.js';
+import { createBindGroup, createUniform, encode, pipeline } from '../kernels/kernel.js';
+import { CORE_WORKGROUPS, matmulConfig, type MatmulConfig, type MatmulCore } from '../kernels/sources.js';
+import { matmulLaunch } from '../kernels/workgroups.js';
+import { uniformArray } from '../model/rng.js';
+import type { AdapterDescription, GpuContext } from './context.js';
+import { BufferUsage } from './flags.js';
 
 export interface TuneTrial {
   config: MatmulConfig;

@@ -1,8 +1,8 @@
-import { ConfigError, DeviceLostError, GPUValidationError, LimitError, WebGPUUnavailableError } from '../errors';
-import { DEFAULT_MATMUL, type MatmulConfig, type MatmulCore } from '../kernels/sources';
-import { autotune, type TuneResult } from './autotune';
-import { quadLanesInOrder } from './quad_probe';
-import { BufferUsage } from './flags';
+import { ConfigError, DeviceLostError, GPUValidationError, LimitError, WebGPUUnavailableError } from '../errors.js';
+import { DEFAULT_MATMUL, type MatmulConfig, type MatmulCore } from '../kernels/sources.js';
+import { autotune, type TuneResult } from './autotune.js';
+import { quadLanesInOrder } from './quad_probe.js';
+import { BufferUsage } from './flags.js';
 
 export interface ContextOptions {
   /** A GPU object: `navigator.gpu` in a browser (the default), `create([])` from `webgpu` in Node. */

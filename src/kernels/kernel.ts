@@ -1,8 +1,8 @@
-import { ShapeError } from '../errors';
-import type { GpuContext } from '../gpu/context';
-import { BufferUsage, ShaderStage } from '../gpu/flags';
-import { packUniform, reflectShader, type BindingInfo, type ShaderLayout } from './reflect';
-import { kernelSource, matmulConfig, usesMatmul, type KernelName, type MatmulConfig, type MatmulCore } from './sources';
+import { ShapeError } from '../errors.js';
+import type { GpuContext } from '../gpu/context.js';
+import { BufferUsage, ShaderStage } from '../gpu/flags.js';
+import { packUniform, reflectShader, type BindingInfo, type ShaderLayout } from './reflect.js';
+import { kernelSource, matmulConfig, usesMatmul, type KernelName, type MatmulConfig, type MatmulCore } from './sources.js';
 
 /** A buffer, or a range of one (a layer's weights inside the model's parameter buffer). */
 export type Resource = GPUBuffer | { buffer: GPUBuffer; offset?: number; size?: number };

@@ -1,5 +1,5 @@
 import { WgslReflect, ResourceType } from 'wgsl_reflect/wgsl_reflect.module.js';
-import { ShapeError } from '../errors';
+import { ShapeError } from '../errors.js';
 
 /** How a binding is used by the shader, as read from its WGSL declaration. */
 export type BindingKind = 'uniform' | 'storage' | 'read-only-storage';

@@ -1,8 +1,8 @@
-import type { GpuContext } from '../gpu/context';
-import { BufferUsage } from '../gpu/flags';
-import { matmulConfig } from './sources';
-import { createBindGroup, createUniform, encode, hasStepBinding, kernelInfo, pipeline, type Constants } from './kernel';
-import type { KernelName, MatmulConfig, MatmulCore } from './sources';
+import type { GpuContext } from '../gpu/context.js';
+import { BufferUsage } from '../gpu/flags.js';
+import { matmulConfig } from './sources.js';
+import { createBindGroup, createUniform, encode, hasStepBinding, kernelInfo, pipeline, type Constants } from './kernel.js';
+import type { KernelName, MatmulConfig, MatmulCore } from './sources.js';
 
 export interface KernelRun {
   /** Override constants (ACTIVATION, TRANS_A, ...). */

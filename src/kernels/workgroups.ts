@@ -1,6 +1,6 @@
 // How many workgroups each kernel needs for given sizes (its shader header states the same rule).
 
-import { matmulConfig, type MatmulConfig, type MatmulCore } from './sources';
+import { matmulConfig, type MatmulConfig, type MatmulCore } from './sources.js';
 
 export interface MatmulLaunch {
   /** The core to compile the kernel with (the configured one, or 'register' where a quad has no use). */

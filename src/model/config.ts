@@ -1,5 +1,5 @@
-import { ConfigError } from '../errors';
-import { ACTIVATIONS, INITIALIZERS, LOSSES, type Activation, type ElementwiseActivation, type InitializerName, type LossName } from '../types';
+import { ConfigError } from '../errors.js';
+import { ACTIVATIONS, INITIALIZERS, LOSSES, type Activation, type ElementwiseActivation, type InitializerName, type LossName } from '../types.js';
 
 /** One dense layer: `units` outputs, then an activation (default linear). */
 export interface LayerSpec {

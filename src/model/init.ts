@@ -1,6 +1,6 @@
-import type { InitializerName } from '../types';
-import type { ParamLayout } from './layout';
-import type { Rng } from './rng';
+import type { InitializerName } from '../types.js';
+import type { ParamLayout } from './layout.js';
+import type { Rng } from './rng.js';
 
 /**
  * Initial weights drawn from the model's RNG, layer by layer, row by row; biases start at zero.

@@ -1,15 +1,15 @@
-import { ConfigError, DataError, DisposedError, LimitError, ShapeError, TrainingDivergedError } from '../errors';
-import { GpuContext } from '../gpu/context';
-import { encodeCheckpoint, readCheckpoint, type TrainingState } from '../io/checkpoint';
-import { CpuEngine } from '../train/cpu_engine';
-import { toMatrix, toTargets, type Matrix, type Targets } from '../train/data';
-import type { Dataset, Engine, GradientResult } from '../train/engine';
-import { GpuEngine } from '../train/gpu_engine';
-import { OPTIMIZERS, type OptimizerName } from '../types';
-import { netConfig, outputSize, type LayerSpec, type NetConfig } from './config';
-import { initialParams } from './init';
-import { paramLayout, type ParamLayout } from './layout';
-import { Rng } from './rng';
+import { ConfigError, DataError, DisposedError, LimitError, ShapeError, TrainingDivergedError } from '../errors.js';
+import { GpuContext } from '../gpu/context.js';
+import { encodeCheckpoint, readCheckpoint, type TrainingState } from '../io/checkpoint.js';
+import { CpuEngine } from '../train/cpu_engine.js';
+import { toMatrix, toTargets, type Matrix, type Targets } from '../train/data.js';
+import type { Dataset, Engine, GradientResult } from '../train/engine.js';
+import { GpuEngine } from '../train/gpu_engine.js';
+import { OPTIMIZERS, type OptimizerName } from '../types.js';
+import { netConfig, outputSize, type LayerSpec, type NetConfig } from './config.js';
+import { initialParams } from './init.js';
+import { paramLayout, type ParamLayout } from './layout.js';
+import { Rng } from './rng.js';
 
 export interface ModelOptions {
   inputSize: number;

@@ -1,7 +1,7 @@
-import * as cpu from '../cpu';
-import { denseActivation, outputSize, type NetConfig } from '../model/config';
-import type { ParamLayout } from '../model/layout';
-import type { Dataset, Engine, GradientResult, StepOptimizer } from './engine';
+import * as cpu from '../cpu/index.js';
+import { denseActivation, outputSize, type NetConfig } from '../model/config.js';
+import type { ParamLayout } from '../model/layout.js';
+import type { Dataset, Engine, GradientResult, StepOptimizer } from './engine.js';
 
 /**
  * The CPU backend: the reference functions of src/cpu called in the order the GPU runs its kernels,

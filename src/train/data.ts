@@ -1,5 +1,5 @@
-import { DataError, ShapeError } from '../errors';
-import type { LossName } from '../types';
+import { DataError, ShapeError } from '../errors.js';
+import type { LossName } from '../types.js';
 
 /**
  * Inputs: a flat Float32Array / Float64Array / number[] of rows·cols values (row-major), or an

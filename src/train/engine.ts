@@ -1,4 +1,4 @@
-import type { OptimizerName } from '../types';
+import type { OptimizerName } from '../types.js';
 
 /** The optimizer of one epoch's steps. */
 export interface StepOptimizer {

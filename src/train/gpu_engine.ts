@@ -1,13 +1,13 @@
-import type { GpuContext } from '../gpu/context';
-import { BufferUsage } from '../gpu/flags';
-import { createBindGroup, createUniform, encode, hasStepBinding, packStruct, pipeline, STEP_BINDING, STEP_STRIDE, type Constants, type Dispatch, type Resource } from '../kernels/kernel';
-import type { KernelName, MatmulCore } from '../kernels/sources';
-import { elementwiseWorkgroups, matmulLaunch, optimizerWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP, type MatmulLaunch } from '../kernels/workgroups';
-import { denseActivation, outputSize, type NetConfig } from '../model/config';
-import type { ParamLayout, TensorSlot } from '../model/layout';
-import { ACTIVATION_ID } from '../types';
-import type { Dataset, Engine, GradientResult, StepOptimizer } from './engine';
-import { SubmitPacer, type SubmitTicket } from './pacer';
+import type { GpuContext } from '../gpu/context.js';
+import { BufferUsage } from '../gpu/flags.js';
+import { createBindGroup, createUniform, encode, hasStepBinding, packStruct, pipeline, STEP_BINDING, STEP_STRIDE, type Constants, type Dispatch, type Resource } from '../kernels/kernel.js';
+import type { KernelName, MatmulCore } from '../kernels/sources.js';
+import { elementwiseWorkgroups, matmulLaunch, optimizerWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP, type MatmulLaunch } from '../kernels/workgroups.js';
+import { denseActivation, outputSize, type NetConfig } from '../model/config.js';
+import type { ParamLayout, TensorSlot } from '../model/layout.js';
+import { ACTIVATION_ID } from '../types.js';
+import type { Dataset, Engine, GradientResult, StepOptimizer } from './engine.js';
+import { SubmitPacer, type SubmitTicket } from './pacer.js';
 
 /** Per-batch GPU buffers, sized for `capacity` rows; shared by every plan of the model. */
 interface Activations {
