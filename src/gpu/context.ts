@@ -3,6 +3,7 @@ import { DEFAULT_MATMUL, type MatmulConfig, type MatmulCore } from '../kernels/s
 import { autotune, type TuneResult } from './autotune.js';
 import { quadLanesInOrder } from './quad_probe.js';
 import { BufferUsage } from './flags.js';
+import { diagnoseNodeAdapter, nodeProbe } from './node_setup.js';
 
 export interface ContextOptions {
   /** A GPU object: `navigator.gpu` in a browser (the default), `create([])` from `webgpu` in Node. */
@@ -134,8 +135,12 @@ export class GpuContext {
     if (!gpu) throw new WebGPUUnavailableError(`WebGPU is not available here. ${NO_WEBGPU_HELP}`);
     const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference });
     if (!adapter) {
+      // In Node the GPU object came from the `webgpu` package, so the cause is Dawn's driver setup.
+      const probe = runningInNode() ? nodeProbe() : null;
       throw new WebGPUUnavailableError(
-        `WebGPU is present but no GPU adapter was found (blocklisted GPU or missing driver). ${NO_WEBGPU_HELP}`,
+        probe
+          ? `WebGPU is present but no GPU adapter was found. ${diagnoseNodeAdapter(probe)}`
+          : `WebGPU is present but no GPU adapter was found (blocklisted GPU or missing driver). ${NO_WEBGPU_HELP}`,
       );
     }
     // Ask for the adapter's own buffer limits: the defaults (128 MiB bindings) cap model size.
