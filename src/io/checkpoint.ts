@@ -1,7 +1,7 @@
 import { DataError } from '../errors.js';
 import { netConfig, type NetConfig } from '../model/config.js';
 import { paramLayout, type ParamLayout } from '../model/layout.js';
-import { concatChunks, decodeSafetensors, safetensorsChunks, type NamedTensor } from './safetensors.js';
+import { concatChunks, decodeSafetensors, readFloat32, safetensorsChunks, type NamedTensor } from './safetensors.js';
 
 /** Everything needed to continue training exactly where it stopped. */
 export interface TrainingState {
@@ -17,6 +17,15 @@ export interface TrainingState {
 
 export const CHECKPOINT_FORMAT = 'webgpu-train/1';
 
+/**
+ * The most parameters (padding included) a checkpoint may declare: the same bound as MAX_PARAMS in
+ * src/model/sequential.ts (2^28 floats, a 1 GiB buffer), checked here before anything is allocated.
+ */
+export const MAX_CHECKPOINT_PARAMS = 1 << 28;
+
+/** The `__metadata__` keys a checkpoint holds (besides the checksums, which safetensors.ts handles). */
+const METADATA_KEYS = new Set(['format', 'config', 'epochs', 'steps', 'rng']);
+
 function tensors(layout: ParamLayout, flat: Float32Array, prefix: string): NamedTensor[] {
   return layout.layers.flatMap(({ nIn, nOut, weight, bias }, t) => [
     { name: `${prefix}layers.${t}.weight`, shape: [nOut, nIn], data: flat.subarray(weight.offset, weight.offset + weight.length) },
@@ -27,7 +36,7 @@ function tensors(layout: ParamLayout, flat: Float32Array, prefix: string): Named
 /**
  * A checkpoint as safetensors chunks: `layers.T.weight` [units, inputs], `layers.T.bias`, the momentum
  * under `optimizer.velocity.layers.T.*`, and in `__metadata__` the format, the model config (JSON),
- * epochs and steps trained, and the RNG state (JSON).
+ * epochs and steps trained, the RNG state (JSON), and CRC-32s of the data and the metadata.
  */
 export function checkpointChunks(state: TrainingState): Generator<Uint8Array> {
   const layout = paramLayout(state.config.inputSize, state.config.layers.map((l) => l.units));
@@ -45,42 +54,111 @@ export function encodeCheckpoint(state: TrainingState): Uint8Array<ArrayBuffer> 
   return concatChunks(checkpointChunks(state));
 }
 
+const damaged = (why: string) => new DataError(`checkpoint metadata is damaged: ${why}`);
+
+/** Every key of the saved config must be one netConfig kept: a misspelt key would otherwise load as its default. */
+function rejectUnknownKeys(saved: unknown, config: NetConfig): void {
+  const unknown = (where: string, given: object, known: object) => {
+    const key = Object.keys(given).find((k) => !Object.hasOwn(known, k));
+    if (key !== undefined) throw damaged(`config${where} has an unknown key ${JSON.stringify(key)} (known: ${Object.keys(known).join(', ')})`);
+  };
+  unknown('', saved as object, config);
+  (saved as { layers: object[] }).layers.forEach((layer, i) => unknown(`.layers[${i}]`, layer, config.layers[i]));
+}
+
+function parseConfig(text: string): NetConfig {
+  let saved: unknown;
+  let config: NetConfig;
+  try {
+    saved = JSON.parse(text);
+    config = netConfig(saved as Parameters<typeof netConfig>[0]);
+  } catch (error) {
+    throw damaged((error as Error).message);
+  }
+  rejectUnknownKeys(saved, config);
+  return config;
+}
+
+function parseRng(text: string): (number | null)[] {
+  let rng: unknown;
+  try {
+    rng = JSON.parse(text);
+  } catch (error) {
+    throw damaged(`rng: ${(error as Error).message}`);
+  }
+  const words = Array.isArray(rng) ? rng.slice(0, 4) : [];
+  const validWords = words.length === 4 && words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff);
+  const spare = Array.isArray(rng) ? rng[4] : undefined;
+  const validSpare = spare === undefined || spare === null || (typeof spare === 'number' && Number.isFinite(spare));
+  if (!validWords || words.every((w) => w === 0) || (rng as unknown[]).length > 5 || !validSpare) {
+    throw damaged('rng must be four 32-bit words (not all zero) and an optional finite spare normal');
+  }
+  return rng as (number | null)[];
+}
+
+/** A counter as save() writes it: a whole number in plain decimal digits ("-5", "2.5", "1e400" are refused). */
+function parseCounter(key: string, text: string): number {
+  const n = Number(text);
+  if (!/^(0|[1-9][0-9]*)$/.test(text) || !Number.isSafeInteger(n)) {
+    throw damaged(`${key} must be a whole number of at least 0, got ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)}`);
+  }
+  return n;
+}
+
+/**
+ * Reads a checkpoint back, validating it as strictly as setWeights validates weights: the checksums
+ * (when present; files from before them load without), every metadata entry, the declared model size
+ * against the library's limit and the file's length (before anything is allocated), every tensor's
+ * name and shape, and every weight and momentum value (finite). Any failure is a DataError.
+ */
 export function readCheckpoint(file: Uint8Array): TrainingState {
   const { tensors: found, metadata } = decodeSafetensors(file);
   if (metadata.format !== CHECKPOINT_FORMAT) {
     throw new DataError(`not a webgpu-train checkpoint (format ${JSON.stringify(metadata.format)}, expected ${CHECKPOINT_FORMAT})`);
   }
-  let config: NetConfig;
-  let rng: (number | null)[];
-  try {
-    config = netConfig(JSON.parse(metadata.config));
-    rng = JSON.parse(metadata.rng);
-  } catch (error) {
-    throw new DataError(`checkpoint metadata is damaged: ${(error as Error).message}`);
+  const unknownKey = Object.keys(metadata).find((k) => !METADATA_KEYS.has(k));
+  if (unknownKey !== undefined) throw damaged(`unknown __metadata__ key ${JSON.stringify(unknownKey)} (known: ${[...METADATA_KEYS].join(', ')})`);
+  const missing = [...METADATA_KEYS].find((k) => !Object.hasOwn(metadata, k));
+  if (missing !== undefined) throw damaged(`__metadata__ has no ${missing}`);
+  const config = parseConfig(metadata.config);
+  const rng = parseRng(metadata.rng);
+  const epochs = parseCounter('epochs', metadata.epochs);
+  const steps = parseCounter('steps', metadata.steps);
+
+  // The declared size, against the limit and the file, before allocating anything.
+  const units = config.layers.map((l) => l.units);
+  const layout = paramLayout(config.inputSize, units);
+  const declared = `inputSize ${config.inputSize} and layers of [${units.slice(0, 8).join(', ')}${units.length > 8 ? ', …' : ''}] units`;
+  if (layout.total > MAX_CHECKPOINT_PARAMS) {
+    throw damaged(`its config declares ${declared}: ${layout.total} parameters, beyond the ${MAX_CHECKPOINT_PARAMS} this library handles`);
   }
-  const words = Array.isArray(rng) ? rng.slice(0, 4) : [];
-  const validWords = words.length === 4 && words.every((w) => Number.isInteger(w) && (w as number) >= 0 && (w as number) <= 0xffffffff);
-  if (!validWords || words.every((w) => w === 0) || (rng.length > 5) || (rng[4] !== undefined && rng[4] !== null && typeof rng[4] !== 'number')) {
-    throw new DataError('checkpoint metadata is damaged: rng must be four 32-bit words (not all zero) and an optional spare normal');
+  const floats = layout.layers.reduce((n, l) => n + l.weight.length + l.bias.length, 0);
+  const held = [...found.values()].reduce((n, t) => n + t.bytes.length, 0);
+  if (held !== 2 * floats * 4) {
+    throw damaged(`its config declares ${declared}, so the file must hold ${2 * floats} floats (${2 * floats * 4} bytes: weights and momentum), but it holds ${held} bytes`);
   }
-  const layout = paramLayout(config.inputSize, config.layers.map((l) => l.units));
+
+  const expected = new Map(
+    [...tensors(layout, new Float32Array(0), ''), ...tensors(layout, new Float32Array(0), 'optimizer.velocity.')].map((t) => [t.name, t]),
+  );
+  const extra = [...found.keys()].find((name) => !expected.has(name));
+  if (extra !== undefined) throw new DataError(`checkpoint holds an unknown tensor ${JSON.stringify(extra)}; expected only ${[...expected.keys()].slice(0, 4).join(', ')}, …`);
   const unpack = (prefix: string) => {
     const flat = new Float32Array(layout.total);
-    for (const t of tensors(layout, flat, prefix)) {
-      const stored = found.get(t.name);
-      if (!stored || stored.data.length !== t.data.length || stored.shape.join() !== t.shape.join()) {
-        throw new DataError(`checkpoint tensor ${t.name} is missing or not shaped [${t.shape.join(', ')}]`);
+    layout.layers.forEach(({ nIn, nOut, weight, bias }, t) => {
+      for (const [part, slot, shape] of [['weight', weight, [nOut, nIn]], ['bias', bias, [nOut]]] as const) {
+        const name = `${prefix}layers.${t}.${part}`;
+        const stored = found.get(name);
+        if (!stored || stored.shape.join() !== shape.join()) {
+          throw new DataError(`checkpoint tensor ${name} is missing or not shaped [${shape.join(', ')}]`);
+        }
+        const at = readFloat32(stored.bytes, flat, slot.offset);
+        if (at >= 0) {
+          throw new DataError(`checkpoint tensor ${name} holds ${flat[slot.offset + at]} at index ${at}; weights and momentum must be finite (the file is damaged)`);
+        }
       }
-      t.data.set(stored.data);
-    }
+    });
     return flat;
   };
-  return {
-    config,
-    params: unpack(''),
-    velocity: unpack('optimizer.velocity.'),
-    rng,
-    epochs: Number(metadata.epochs) || 0,
-    steps: Number(metadata.steps) || 0,
-  };
+  return { config, params: unpack(''), velocity: unpack('optimizer.velocity.'), rng, epochs, steps };
 }
