@@ -5,7 +5,7 @@
 // dist/. The built app is served by `vite preview` and must train XOR in Chromium. Neither the
 // library bundle nor the app bundle may import `webgpu` (Dawn, Node only) or a Node built-in.
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -75,6 +75,42 @@ function filesUnder(dir: string): string[] {
     .map((e) => relative(dir, join(e.parentPath, e.name)));
 }
 
+/** A Node consumer of the packed library: types of the API, WebGPU's global types, a CPU fit. */
+const CONSUMER_TS = `import { createContext, Sequential, WebGPUUnavailableError, type GpuContext } from 'webgpu-train';
+
+const m: Sequential = await Sequential.create({
+  inputSize: 2,
+  layers: [{ units: 4, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }],
+  loss: 'binaryCrossEntropy',
+  seed: 1,
+  backend: 'cpu',
+});
+const history = await m.fit([0, 0, 0, 1, 1, 0, 1, 1], [0, 1, 1, 0], { epochs: 5, batchSize: 4 });
+const w = await m.getWeights();
+w[0]!.weight satisfies Float32Array;
+// @ts-expect-error inputSize is a number: the declarations are typed, not any
+const wrong: string = m.config.inputSize;
+void wrong;
+
+export async function device(): Promise<GPUDevice> {
+  try {
+    const ctx: GpuContext = await createContext();
+    return ctx.device;
+  } catch (e) {
+    if (e instanceof WebGPUUnavailableError) console.error(e.message);
+    throw e;
+  }
+}
+m.dispose();
+console.log(JSON.stringify({ layers: w.length, firstWeights: w[0]!.weight.length, epochs: history.loss.length }));
+`;
+
+const WRONG_TS = `import { Sequential } from 'webgpu-train';
+const m = await Sequential.create({ inputSize: 2, layers: [{ units: 1 }], backend: 'cpu' });
+const n: string = m.config.inputSize;
+export {};
+`;
+
 describe('webgpu-train as a package: build, then a separate Vite app imports it by name', () => {
   let outDir: string;
   let buildOutput: string;
@@ -124,7 +160,7 @@ describe('webgpu-train as a package: build, then a separate Vite app imports it 
     expect(existsSync(distJs)).toBe(true);
     expect(existsSync(distDts)).toBe(true);
     const dts = readFileSync(distDts, 'utf8');
-    for (const name of ['createContext', 'Sequential', 'VERSION', "export * from './errors'"]) expect(dts).toContain(name);
+    for (const name of ['createContext', 'Sequential', 'VERSION', "export * from './errors.js'"]) expect(dts).toContain(name);
     expect(readFileSync(join(repoRoot, 'dist/errors.d.ts'), 'utf8')).toContain('class WebGPUUnavailableError');
     const specifiers = importedSpecifiers(readFileSync(distJs, 'utf8'), distJs);
     expect(specifiers.filter(isNodeOnly), `dist/index.js imports ${JSON.stringify(specifiers)}`).toEqual([]);
@@ -159,6 +195,73 @@ describe('webgpu-train as a package: build, then a separate Vite app imports it 
     expect(out.status, out.stdout.split('\n').filter((l) => l.includes('error')).join('\n')).toBe(0);
     // Resolved as an installed package, to the declarations of the build.
     expect(out.stdout).toContain(`Module name 'webgpu-train' was successfully resolved to '${realpathSync(distDts)}'`);
+  });
+
+  describe('npm pack, installed into a Node consumer whose tsconfig is `tsc --init` (module nodenext) with skipLibCheck false', () => {
+    const tsc = join(repoRoot, 'node_modules/typescript/bin/tsc');
+    let packDir: string;
+    let consumer: string;
+    const installed = () => join(consumer, 'node_modules/webgpu-train');
+    const typecheck = (...args: string[]) =>
+      spawnSync(process.execPath, [tsc, '-p', '.', ...args], { cwd: consumer, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+
+    beforeAll(() => {
+      packDir = mkdtempSync(join(tmpdir(), 'webgpu-train-pack-'));
+      run('npm', ['pack', '--silent', '--pack-destination', packDir]);
+      const tgz = readdirSync(packDir).find((f) => f.endsWith('.tgz'));
+      if (!tgz) throw new Error(`npm pack wrote no tarball in ${packDir}`);
+      consumer = join(packDir, 'consumer');
+      mkdirSync(consumer);
+      writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+      // Only the tarball is installed (with its dependency @webgpu/types); typescript is the repository's.
+      run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', join(packDir, tgz)], consumer);
+      run(process.execPath, [tsc, '--init'], consumer);
+      const config = readFileSync(join(consumer, 'tsconfig.json'), 'utf8');
+      if (!/"module": "nodenext"/.test(config) || !/"skipLibCheck": true/.test(config)) throw new Error(`unexpected tsc --init output:\n${config}`);
+      writeFileSync(join(consumer, 'tsconfig.json'), config.replace('"skipLibCheck": true', '"skipLibCheck": false'));
+      writeFileSync(join(consumer, 'index.ts'), CONSUMER_TS);
+    });
+
+    afterAll(() => {
+      if (packDir) rmSync(packDir, { recursive: true, force: true });
+    });
+
+    it('the tarball holds dist and src (for the declaration maps), not shaders or tests; webgpu (an optional peer) is not installed', () => {
+      const files = filesUnder(installed());
+      expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/index.d.ts.map', 'src/index.ts']));
+      expect(files.filter((f) => !/^(dist|src)\/|^(package\.json|README\.md|LICENSE)$/.test(f))).toEqual([]);
+      expect(readFileSync(join(installed(), 'dist/index.d.ts'), 'utf8')).toMatch(/^\/\/\/ <reference types="@webgpu\/types"/);
+      expect(existsSync(join(consumer, 'node_modules/@webgpu/types/package.json'))).toBe(true);
+      expect(existsSync(join(consumer, 'node_modules/webgpu'))).toBe(false);
+    });
+
+    it('type-checks under nodenext (tsc --init defaults, skipLibCheck false), and the emitted JS trains on the CPU in Node', () => {
+      const out = typecheck();
+      expect(out.status, `${out.stdout}${out.stderr}`).toBe(0);
+      const runIt = run(process.execPath, ['index.js'], consumer);
+      expect(JSON.parse(runIt.trim().split('\n').pop()!)).toEqual({ layers: 2, firstWeights: 8, epochs: 5 });
+    });
+
+    it.each([
+      ['node16', ['--module', 'node16', '--moduleResolution', 'node16']],
+      ['bundler', ['--module', 'preserve', '--moduleResolution', 'bundler']],
+    ])('type-checks under %s resolution too', (_name, args) => {
+      const out = typecheck('--noEmit', ...args);
+      expect(out.status, `${out.stdout}${out.stderr}`).toBe(0);
+    });
+
+    it('reports a wrong use (the types are not any)', () => {
+      // In a folder of its own (tsc -p . would include it), removed afterwards.
+      const dir = join(consumer, 'wrong');
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../tsconfig.json', include: ['wrong.ts'] }));
+      writeFileSync(join(dir, 'wrong.ts'), WRONG_TS);
+      const out = spawnSync(process.execPath, [tsc, '-p', 'wrong', '--noEmit'], { cwd: consumer, encoding: 'utf8' });
+      rmSync(dir, { recursive: true, force: true });
+      expect(out.status).not.toBe(0);
+      expect(out.stdout).toContain("wrong/wrong.ts(3,7): error TS2322: Type 'number' is not assignable to type 'string'.");
+      expect(out.stdout.split('\n').filter((l) => l.includes('error')).length).toBe(1);
+    });
   });
 
   it('the built app, served by vite preview, trains XOR in Chromium', async () => {

@@ -1,4 +1,7 @@
 // webgpu-train: train neural networks by backpropagation on the GPU through WebGPU.
+// The declarations use the WebGPU types (GPUDevice, GPUBuffer…) of @webgpu/types, a dependency of
+// this package: the directive is kept in dist/index.d.ts so that a consumer's tsc loads them itself.
+/// <reference types="@webgpu/types" preserve="true" />
 export { GpuContext, type AdapterDescription, type ContextOptions, type GpuStats } from './gpu/context.js';
 export { Sequential, type FitOptions, type Gradients, type History, type LayerTensors, type ModelOptions, type Progress } from './model/sequential.js';
 export type { LayerSpec } from './model/config.js';
