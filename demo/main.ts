@@ -362,7 +362,7 @@ async function runTraining(id: number, resume: Sequential | null): Promise<void>
       },
     });
     if (id !== runId) return;
-    const { loss, accuracy } = await m.evaluate(test.x, test.labels);
+    const { loss, accuracy = NaN } = await m.evaluate(test.x, test.labels); // always present: softmax output
     if (id !== runId) return;
     epochsDone = epoch;
     accChart.push(epoch, accuracy * 100);
@@ -513,7 +513,7 @@ async function heldOutAccuracy(m: Sequential): Promise<number | null> {
   }
   if (!digits || s.train + s.test > MNIST_PACKAGE_IMAGES) return null;
   const { test } = splitMnist(digits, { trainSize: s.train, testSize: s.test });
-  return (await m.evaluate(test.x, test.labels)).accuracy;
+  return (await m.evaluate(test.x, test.labels)).accuracy ?? null;
 }
 
 saveButton.addEventListener('click', () => void onSave('download'));

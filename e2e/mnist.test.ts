@@ -25,7 +25,7 @@ describe('MNIST training in Chromium', () => {
       momentum: 0.9,
     });
     console.log(
-      `MNIST: test ${(100 * r.test.accuracy).toFixed(1)}% (loss ${r.test.loss.toFixed(3)}), train ${(100 * r.train.accuracy).toFixed(1)}%, ` +
+      `MNIST: test ${(100 * r.test.accuracy!).toFixed(1)}% (loss ${r.test.loss.toFixed(3)}), train ${(100 * r.train.accuracy!).toFixed(1)}%, ` +
         `epoch losses ${r.epochLoss.map((l) => l.toFixed(3)).join(' ')}; load ${r.ms.load.toFixed(0)} ms, fit ${r.ms.fit.toFixed(0)} ms, evaluate ${r.ms.evaluate.toFixed(0)} ms`,
     );
     expect(r.trainSize).toBe(3000);

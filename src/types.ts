@@ -26,7 +26,11 @@ export type LossName = (typeof LOSSES)[number];
 export const OPTIMIZERS = ['sgd', 'momentum'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
-export const INITIALIZERS = ['normal', 'xavier', 'he'] as const;
+/**
+ * Weight initialisers. `auto` (the default) picks per layer by its activation: He for relu and
+ * leakyRelu, Xavier for tanh, sigmoid, linear and softmax. `normal` is the course notes' N(0, 1).
+ */
+export const INITIALIZERS = ['auto', 'normal', 'xavier', 'he'] as const;
 export type InitializerName = (typeof INITIALIZERS)[number];
 
 /** Arrays the CPU reference computes in: float32 like the GPU, or float64 for finite differences. */

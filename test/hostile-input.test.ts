@@ -56,6 +56,8 @@ const badY: [string, unknown][] = [
   ['negative cross-entropy targets', Float32Array.from({ length: rows * 3 }, (_, i) => (i === 5 ? -0.5 : 0))],
   ['an empty array', []],
   ['labels as strings', Array.from({ length: rows }, () => 'cat')],
+  ['labels as numeric strings', Array.from({ length: rows }, (_, i) => String(i % 3))],
+  ['one-hot rows with a string', Array.from({ length: rows }, (_, i) => (i === 4 ? [0, '1', 0] : [1, 0, 0]))],
 ];
 
 const badFit: [string, Record<string, unknown>][] = [
@@ -68,6 +70,8 @@ const badFit: [string, Record<string, unknown>][] = [
   ['onProgress not a function', { onProgress: 5 }],
   ['checkpointEvery negative', { checkpointEvery: -1 }],
   ['checkpointEvery fractional', { checkpointEvery: 0.5 }],
+  // Misspelled options: refused (naming the nearest key), never silently ignored.
+  ...['epoch', 'learningrate', 'optimiser', 'batchsize', 'lr', 'callback', 'Epochs'].map((k): [string, Record<string, unknown>] => [`the unknown option ${k}`, { [k]: 1 }]),
 ];
 
 const badConfigs: [string, unknown][] = [
@@ -90,6 +94,12 @@ const badConfigs: [string, unknown][] = [
   ...[-1, 1.5, 2 ** 33, 'seed', NaN].map((v): [string, unknown] => [`seed ${String(v)}`, { ...good, seed: v }]),
   ['a model too large to hold', { ...good, inputSize: 1 << 24, layers: [{ units: 1 << 24 }] }],
   ['an unknown backend', { ...good, backend: 'tpu' }],
+  ['a misspelled layer option', { ...good, layers: [{ units: 8, activations: 'tanh' }, { units: 3, activation: 'softmax' }] }],
+  ['an unknown layer option', { ...good, layers: [{ units: 8, dropout: 0.5 }, { units: 3, activation: 'softmax' }] }],
+  ['lossFn instead of loss', { ...good, lossFn: 'crossEntropy' }],
+  ['a misspelled inputSize', { ...good, inputsize: 4 }],
+  ['a layer that is an array', { ...good, layers: [[8, 'tanh']] }],
+  ['a 1-unit softmax output', { ...good, layers: [{ units: 1, activation: 'softmax' }] }],
   ['a backend object that is not a context', { ...good, backend: {} }],
 ];
 
@@ -136,11 +146,16 @@ describe('hostile input', () => {
       ['null', null],
       ['one layer missing', weights.slice(0, 1)],
       ['a weight too short', [{ ...weights[0], weight: weights[0].weight.subarray(1) }, weights[1]]],
-      ['a bias as number[]', [{ ...weights[0], bias: Array.from(weights[0].bias) }, weights[1]]],
+      ['a bias as number[] with a string', [{ ...weights[0], bias: Array.from(weights[0].bias, (v, i) => (i ? v : '0')) }, weights[1]]],
+      ['a weight as number[] one short', [{ ...weights[0], weight: Array.from(weights[0].weight).slice(1) }, weights[1]]],
+      ['a Float64 weight beyond float32 range', [{ ...weights[0], weight: Float64Array.from(weights[0].weight, (v, i) => (i ? v : 1e300)) }, weights[1]]],
       ['a NaN weight', [{ ...weights[0], weight: weights[0].weight.map((v, i) => (i ? v : NaN)) }, weights[1]]],
       ['a layer without bias', [{ weight: weights[0].weight }, weights[1]]],
     ];
     for (const [name, bad] of badWeights) await check(`setWeights ${name}`, () => gpu.setWeights(bad as never));
+    await check('evaluate with an unknown option', () => gpu.evaluate(x, labels, { batchSize: 4 } as never));
+    await check('predict with an unknown option', () => gpu.predict(x, { batch: 4 } as never));
+    await check('load with a misspelled option', () => gpu.save().then((f) => Sequential.load(f, { backed: ctx } as never)));
     const softmaxBackward = () => gpu.backward(x, new Float32Array(rows * 3));
     await check('backward through a softmax output', softmaxBackward);
     const garbage: [string, unknown][] = [

@@ -140,7 +140,7 @@ describe('the MNIST digits of the mnist package', () => {
       }
       const { accuracy, loss } = await model.evaluate(test.x, test.labels);
       expect(loss).toBeLessThan(1);
-      return accuracy;
+      return accuracy!;
     } finally {
       model.dispose();
     }

@@ -13,7 +13,7 @@ export interface XorResult {
   outputs: number[];
   /** Outputs thresholded at 0.5: XOR is [0, 1, 1, 0]. */
   predicted: number[];
-  accuracy: number;
+  accuracy: number | undefined;
   firstLoss: number;
   finalLoss: number;
   uncapturedErrors: string[];

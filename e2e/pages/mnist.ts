@@ -25,8 +25,8 @@ export interface MnistPageResult {
   testPerDigit: number[];
   /** Mean training loss of each epoch. */
   epochLoss: number[];
-  test: { loss: number; accuracy: number };
-  train: { loss: number; accuracy: number };
+  test: { loss: number; accuracy?: number };
+  train: { loss: number; accuracy?: number };
   /** Progress callbacks seen (at least one per epoch). */
   progressCalls: number;
   uncapturedErrors: string[];
@@ -130,7 +130,7 @@ async function runMnist(given: MnistPageOptions = {}): Promise<MnistPageResult> 
     buffersAfterDispose,
     ms: { load: t1 - t0, fit: t2 - t1, evaluate: t3 - t2 },
   };
-  status.textContent = `held-out accuracy ${(100 * testScore.accuracy).toFixed(1)}% on ${test.size} images`;
+  status.textContent = `held-out accuracy ${(100 * (testScore.accuracy ?? NaN)).toFixed(1)}% on ${test.size} images`;
   document.getElementById('out')!.textContent = JSON.stringify(result, null, 2);
   return result;
 }

@@ -5,10 +5,11 @@ import { CpuEngine } from '../train/cpu_engine.js';
 import { toMatrix, toTargets, type Matrix, type Targets } from '../train/data.js';
 import type { Dataset, Engine, GradientResult } from '../train/engine.js';
 import { GpuEngine } from '../train/gpu_engine.js';
-import { OPTIMIZERS, type OptimizerName } from '../types.js';
+import { OPTIMIZERS, type LossName, type OptimizerName } from '../types.js';
 import { netConfig, outputSize, type LayerSpec, type NetConfig } from './config.js';
 import { initialParams } from './init.js';
 import { paramLayout, type ParamLayout } from './layout.js';
+import { checkedOptions, kindOf, oneOf } from './options.js';
 import { Rng } from './rng.js';
 
 export interface ModelOptions {
@@ -16,7 +17,10 @@ export interface ModelOptions {
   layers: LayerSpec[];
   /** Default: 'crossEntropy' for a softmax output layer, else 'mse'. */
   loss?: NetConfig['loss'];
-  /** Default 'normal' (N(0,1), the notes' default); 'he' for relu nets, 'xavier' for tanh/sigmoid. */
+  /**
+   * Default 'auto': per layer, He (N(0, 2/n_in)) for relu/leakyRelu, Xavier (N(0, 2/(n_in + n_out)))
+   * for tanh, sigmoid, linear and softmax. 'normal' is the notes' N(0, 1); 'he' / 'xavier' for all layers.
+   */
   init?: NetConfig['init'];
   seed?: number;
   /** A GpuContext (see createContext), 'gpu' for navigator.gpu, or 'cpu' for the reference backend. */
@@ -38,7 +42,7 @@ export interface Progress {
 
 export interface FitOptions {
   epochs?: number;
-  /** Samples per step (default 32); 'full' (or the dataset size) is full-batch gradient descent. */
+  /** Samples per step (default min(32, rows)); 'full' (or the dataset size) is full-batch gradient descent. */
   batchSize?: number | 'full';
   /** Reshuffle the samples every epoch with the model's seeded RNG (default true). */
   shuffle?: boolean;
@@ -58,6 +62,19 @@ export interface FitOptions {
 export interface History {
   /** Mean training loss of each epoch. */
   loss: number[];
+}
+
+export interface Evaluation {
+  /** Mean loss over the dataset, as in training. */
+  loss: number;
+  /** Present for class labels, one-hot or 0/1 targets and softmax outputs; absent for regression. */
+  accuracy?: number;
+}
+
+/** What setWeights takes per layer: any numeric array of the right length. */
+export interface LayerValues {
+  weight: Float32Array | Float64Array | readonly number[];
+  bias: Float32Array | Float64Array | readonly number[];
 }
 
 export interface LayerTensors {
@@ -88,12 +105,14 @@ export class Sequential {
   private readonly rng: Rng;
   /** Calls run one after another: they share the model's buffers. */
   private queue: Promise<unknown> = Promise.resolve();
-  private trainData: { x: unknown; y: unknown; data: Dataset } | null = null;
+  private trainData: TrainingSet | null = null;
   private epochsTrained = 0;
   /** Calls queued or running (see run); dispose() frees the buffers once they are done. */
   private pending = 0;
   private stepsTrained = 0;
   private checkpoint: Uint8Array<ArrayBuffer> | null = null;
+  /** lastCheckpoint decoded: what a diverged epoch is rolled back to. */
+  private checkpointState: TrainingState | null = null;
 
   private constructor(config: NetConfig, layout: ParamLayout, rng: Rng, engine: Engine) {
     this.config = config;
@@ -110,7 +129,7 @@ export class Sequential {
     }
     const started = performance.now();
     const rng = new Rng(config.seed);
-    const initial = initialParams(layout, config.init, rng);
+    const initial = initialParams(layout, config.init, config.layers.map((l) => l.activation), rng);
     const backend = options.backend ?? 'gpu';
     let engine: Engine;
     if (backend === 'cpu') {
@@ -129,12 +148,18 @@ export class Sequential {
    * Restores a model saved with save() (weights, momentum, RNG state, counters) on a backend;
    * training then continues exactly as it would have without the interruption.
    */
-  static async load(file: Uint8Array, options: { backend?: ModelOptions['backend'] } = {}): Promise<Sequential> {
+  static async load(file: Uint8Array, loadOptions?: { backend?: ModelOptions['backend'] } | null): Promise<Sequential> {
+    const options = checkedOptions<{ backend?: ModelOptions['backend'] }>('load options', loadOptions, ['backend']);
     const state = readCheckpoint(file);
     const model = await Sequential.create({ ...state.config, backend: options.backend });
-    const engine = model.live();
-    engine.writeParams(state.params);
-    engine.writeVelocity(state.velocity);
+    try {
+      const engine = model.live();
+      await engine.writeParams(state.params);
+      await engine.writeVelocity(state.velocity);
+    } catch (error) {
+      model.dispose(); // a load that fails leaves nothing allocated behind
+      throw error;
+    }
     model.rng.setState(state.rng);
     model.epochsTrained = state.epochs;
     model.stepsTrained = state.steps;
@@ -147,9 +172,33 @@ export class Sequential {
   }
 
   private async snapshot(e: Engine): Promise<Uint8Array<ArrayBuffer>> {
+    return encodeCheckpoint(await this.state(e));
+  }
+
+  private async state(e: Engine): Promise<TrainingState> {
     const [params, velocity] = await Promise.all([e.readParams(), e.readVelocity()]);
-    const state: TrainingState = { config: this.config, params, velocity, rng: this.rng.getState(), epochs: this.epochsTrained, steps: this.stepsTrained };
-    return encodeCheckpoint(state);
+    return { config: this.config, params, velocity, rng: this.rng.getState(), epochs: this.epochsTrained, steps: this.stepsTrained };
+  }
+
+  /** Reads the training state back and keeps it as lastCheckpoint (and decoded, to restore from). */
+  private async keepCheckpoint(e: Engine): Promise<void> {
+    const state = await this.state(e);
+    this.checkpoint = encodeCheckpoint(state);
+    this.checkpointState = state;
+  }
+
+  /**
+   * After a diverged epoch: puts back the state kept at the start of that epoch, when there is one
+   * (fit keeps it whenever checkpointEvery is 1). Returns whether it did.
+   */
+  private restoreEpochStart(e: Engine): boolean {
+    const kept = this.checkpointState;
+    if (!kept || kept.epochs !== this.epochsTrained) return false;
+    e.writeParams(kept.params);
+    e.writeVelocity(kept.velocity);
+    this.rng.setState(kept.rng);
+    this.stepsTrained = kept.steps;
+    return true;
   }
 
   /**
@@ -185,35 +234,46 @@ export class Sequential {
     return toMatrix('x', x, this.config.inputSize);
   }
 
-  async fit(x: Matrix, y: Targets, options: FitOptions = {}): Promise<History> {
+  /**
+   * Trains on (x, y). Options left out (or `options` null/undefined) take their defaults: 1 epoch,
+   * batch min(32, rows), shuffle, 'sgd', learning rate 0.01, momentum 0.9, a checkpoint every epoch.
+   */
+  async fit(x: Matrix, y: Targets, fitOptions?: FitOptions | null): Promise<History> {
     this.live(); // DisposedError at once for a disposed model
+    const options = checkedOptions<FitOptions>('fit options', fitOptions, FIT_OPTION_KEYS);
     const epochs = options.epochs ?? 1;
-    if (!Number.isInteger(epochs) || epochs < 1 || epochs > MAX_EPOCHS) {
-      throw new ConfigError(`epochs must be a whole number from 1 to ${MAX_EPOCHS}, got ${epochs}`);
+    if (typeof epochs !== 'number' || !Number.isInteger(epochs) || epochs < 1 || epochs > MAX_EPOCHS) {
+      throw new ConfigError(`epochs must be a whole number from 1 to ${MAX_EPOCHS}, got ${kindOf(epochs)}`);
     }
-    const optimizer = options.optimizer ?? 'sgd';
-    if (!OPTIMIZERS.includes(optimizer)) throw new ConfigError(`optimizer must be one of ${OPTIMIZERS.join(', ')}; got ${JSON.stringify(optimizer)}`);
+    const optimizer = oneOf('optimizer', options.optimizer ?? 'sgd', OPTIMIZERS);
     const learningRate = options.learningRate ?? 0.01;
     if (typeof learningRate !== 'number' || !(learningRate > 0) || !Number.isFinite(learningRate)) {
-      throw new ConfigError(`learningRate must be a positive finite number, got ${learningRate}`);
+      throw new ConfigError(`learningRate must be a positive finite number, got ${kindOf(learningRate)}`);
     }
     const momentum = options.momentum ?? 0.9;
-    if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1)) throw new ConfigError(`momentum must be in [0, 1), got ${momentum}`);
+    if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1)) throw new ConfigError(`momentum must be a number in [0, 1), got ${kindOf(momentum)}`);
+    const batchOption = options.batchSize;
+    if (batchOption !== undefined && batchOption !== 'full' && (typeof batchOption !== 'number' || !Number.isInteger(batchOption) || batchOption < 1)) {
+      throw new ConfigError(`batchSize must be a whole number ≥ 1 or 'full', got ${kindOf(batchOption)}`);
+    }
+    const shuffle = options.shuffle ?? true;
+    if (typeof shuffle !== 'boolean') throw new ConfigError(`shuffle must be true or false, got ${kindOf(shuffle)}`);
+    if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new ConfigError(`onProgress must be a function, got ${kindOf(options.onProgress)}`);
+    const checkpointEvery = options.checkpointEvery ?? 1;
+    if (typeof checkpointEvery !== 'number' || !Number.isInteger(checkpointEvery) || checkpointEvery < 0) {
+      throw new ConfigError(`checkpointEvery must be a whole number ≥ 0, got ${kindOf(checkpointEvery)}`);
+    }
     const set = this.trainingSet(x, y);
     const data = set.data;
-    const batchSize = options.batchSize === 'full' || options.batchSize === undefined ? (options.batchSize === 'full' ? data.rows : 32) : options.batchSize;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError(`batchSize must be a whole number ≥ 1 or 'full', got ${batchSize}`);
+    const batchSize = batchOption === 'full' ? data.rows : (batchOption ?? Math.min(DEFAULT_BATCH, data.rows));
     if (batchSize > data.rows) {
       throw new DataError(`batchSize ${batchSize} is larger than the dataset (${data.rows} samples); use batchSize: 'full' for full-batch descent`);
     }
-    const shuffle = options.shuffle ?? true;
-    if (typeof shuffle !== 'boolean') throw new ConfigError(`shuffle must be true or false, got ${String(shuffle)}`);
-    if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new ConfigError('onProgress must be a function');
-    const checkpointEvery = options.checkpointEvery ?? 1;
-    if (!Number.isInteger(checkpointEvery) || checkpointEvery < 0) throw new ConfigError(`checkpointEvery must be a whole number ≥ 0, got ${checkpointEvery}`);
     const steps = Math.ceil(data.rows / batchSize);
     return this.run(async (e) => {
       this.adoptTrainingSet(e, set);
+      // Divergence in this fit's first epoch can then still go back to where the fit started.
+      if (checkpointEvery > 0 && this.checkpointState?.epochs !== this.epochsTrained) await this.keepCheckpoint(e);
       const history: History = { loss: [] };
       for (let epoch = 1; epoch <= epochs; epoch++) {
         if (!this.engine) throw new DisposedError(`the model was disposed during fit, after ${epoch - 1} of ${epochs} epochs`);
@@ -225,6 +285,8 @@ export class Sequential {
         const losses = await e.trainEpoch(data, order, batchSize, { kind: optimizer, learningRate, momentum }, (first, values) => {
           values.forEach((l, i) => (weighted += l * rowsOf(first + i)));
           done = first + values.length;
+          // The last group of an epoch is reported once, by the epoch's own report below.
+          if (done === steps) return;
           const seen = Math.min(data.rows, done * batchSize);
           options.onProgress?.({
             epoch,
@@ -240,15 +302,19 @@ export class Sequential {
         losses.forEach((l, s) => (epochLoss += (l * rowsOf(s)) / data.rows));
         if (!Number.isFinite(epochLoss)) {
           const bad = losses.findIndex((l) => !Number.isFinite(l));
+          const where = `at epoch ${this.epochsTrained + 1} (epoch ${epoch} of this fit call), step ${bad + 1}`;
+          const restored = this.restoreEpochStart(e);
           throw new TrainingDivergedError(
-            `the training loss became ${losses[bad]} at epoch ${this.epochsTrained + 1} (epoch ${epoch} of this fit call), step ${bad + 1}: ` +
-              `lower the learning rate (now ${learningRate}) or rescale the inputs`,
+            `the training loss became ${losses[bad]} ${where}: lower the learning rate (now ${learningRate}) or rescale the inputs. ` +
+              (restored
+                ? `The model was restored to how it was before that epoch (weights, optimizer state, RNG), so fit can be called again.`
+                : `The weights and optimizer state are now not finite: setWeights(good) (which also resets the optimizer state) or Sequential.load(lastCheckpoint) to go on.`),
           );
         }
         history.loss.push(epochLoss);
         this.epochsTrained++;
         this.stepsTrained += steps;
-        if (checkpointEvery > 0 && epoch % checkpointEvery === 0) this.checkpoint = await this.snapshot(e);
+        if (checkpointEvery > 0 && epoch % checkpointEvery === 0) await this.keepCheckpoint(e);
         options.onProgress?.({
           epoch,
           epochs,
@@ -263,26 +329,33 @@ export class Sequential {
     });
   }
 
-  /** The dataset for x and y, checked and converted; the same arrays as the current one reuse it. */
-  private trainingSet(x: Matrix, y: Targets): { x: unknown; y: unknown; data: Dataset } {
-    if (this.trainData && this.trainData.x === x && this.trainData.y === y) return this.trainData;
+  /**
+   * The dataset for x and y, checked and converted. The current upload is reused only for the same
+   * arrays with the same contents (a fingerprint of every value): arrays changed in place since the
+   * last fit are uploaded again, never trained on stale.
+   */
+  private trainingSet(x: Matrix, y: Targets): TrainingSet {
     const m = this.matrix(x);
     const targets = toTargets(y, m.rows, outputSize(this.config), this.config.loss);
-    return { x, y, data: { rows: m.rows, x: m.values, y: targets } };
+    const fingerprint = `${m.rows}:${fingerprintOf(m.values)}:${fingerprintOf(targets)}`;
+    const current = this.trainData;
+    if (current && current.x === x && current.y === y && current.fingerprint === fingerprint) return current;
+    return { x, y, fingerprint, data: { rows: m.rows, x: m.values, y: targets } };
   }
 
   /**
    * Makes `set` the current training set, releasing the previous one's upload. Called when its fit
    * starts running (in the queue), never while an earlier fit may still be training on the old one.
    */
-  private adoptTrainingSet(engine: Engine, set: { x: unknown; y: unknown; data: Dataset }): void {
+  private adoptTrainingSet(engine: Engine, set: TrainingSet): void {
     if (this.trainData === set) return;
     if (this.trainData) engine.release(this.trainData.data);
     this.trainData = set;
   }
 
   /** Network outputs [rows, outputs] (probabilities for a softmax output layer). */
-  async predict(x: Matrix): Promise<Float32Array> {
+  async predict(x: Matrix, predictOptions?: Record<string, never> | null): Promise<Float32Array> {
+    checkedOptions('predict options', predictOptions, []);
     const m = this.matrix(x);
     const data: Dataset = { rows: m.rows, x: m.values, y: null };
     return this.run(async (e) => {
@@ -295,10 +368,12 @@ export class Sequential {
   }
 
   /**
-   * Mean loss and accuracy on a dataset. Accuracy: argmax of output vs target for several outputs;
-   * output ≥ 0.5 vs target ≥ 0.5 for a single output.
+   * Mean loss and, where it means something, accuracy on a dataset (see classAccuracy): for class
+   * labels and one-hot rows (argmax), 0/1 targets (output ≥ 0.5), a softmax output (argmax). For
+   * continuous targets (regression) `accuracy` is left out.
    */
-  async evaluate(x: Matrix, y: Targets): Promise<{ loss: number; accuracy: number }> {
+  async evaluate(x: Matrix, y: Targets, evaluateOptions?: Record<string, never> | null): Promise<Evaluation> {
+    checkedOptions('evaluate options', evaluateOptions, []);
     const m = this.matrix(x);
     const cols = outputSize(this.config);
     const targets = toTargets(y, m.rows, cols, this.config.loss);
@@ -306,7 +381,8 @@ export class Sequential {
     return this.run(async (e) => {
       try {
         const { outputs, loss } = await e.infer(data);
-        return { loss: loss!, accuracy: accuracy(outputs, targets, m.rows, cols) };
+        const accuracy = classAccuracy(outputs, targets, m.rows, cols, this.config.loss);
+        return accuracy === null ? { loss: loss! } : { loss: loss!, accuracy };
       } finally {
         e.release(data);
       }
@@ -350,7 +426,11 @@ export class Sequential {
     return this.split(await this.run((e) => e.readParams()));
   }
 
-  async setWeights(layers: LayerTensors[]): Promise<void> {
+  /**
+   * Replaces every layer's weight and bias (Float32Array, Float64Array or number[], row-major
+   * [units, inputs]) and resets the optimizer state (momentum) to zero, as for a fresh model.
+   */
+  async setWeights(layers: readonly LayerValues[]): Promise<void> {
     this.live();
     if (!Array.isArray(layers) || layers.length !== this.layout.layers.length) {
       throw new ShapeError(`setWeights needs ${this.layout.layers.length} layers of { weight, bias }, got ${Array.isArray(layers) ? layers.length : typeof layers}`);
@@ -359,15 +439,36 @@ export class Sequential {
     this.layout.layers.forEach(({ weight, bias, nIn, nOut }, t) => {
       const given = layers[t];
       for (const [name, slot, shape] of [['weight', weight, `[${nOut}, ${nIn}]`], ['bias', bias, `[${nOut}]`]] as const) {
-        const values = given?.[name];
-        if (!(values instanceof Float32Array) || values.length !== slot.length) {
-          throw new ShapeError(`layer ${t} ${name} must be a Float32Array of ${slot.length} values ${shape}`);
+        const values: unknown = given?.[name];
+        const numeric = values instanceof Float32Array || values instanceof Float64Array || Array.isArray(values);
+        if (!numeric || (values as ArrayLike<unknown>).length !== slot.length) {
+          throw new ShapeError(`layer ${t} ${name} must be a Float32Array, Float64Array or number[] of ${slot.length} values ${shape}, got ${kindOf(values)}`);
         }
-        if (!values.every(Number.isFinite)) throw new DataError(`layer ${t} ${name} contains NaN or Infinity`);
-        flat.set(values, slot.offset);
+        const list = values as ArrayLike<unknown>;
+        for (let i = 0; i < list.length; i++) {
+          const v = list[i];
+          if (typeof v !== 'number') throw new ShapeError(`layer ${t} ${name} value ${i} is ${kindOf(v)}, not a number`);
+          if (!Number.isFinite(v) || !Number.isFinite(Math.fround(v))) throw new DataError(`layer ${t} ${name} value ${i} is ${v}: weights must be finite float32 numbers`);
+          flat[slot.offset + i] = v;
+        }
       }
     });
-    return this.run(async (e) => e.writeParams(flat));
+    return this.run(async (e) => {
+      await e.writeParams(flat);
+      await e.writeVelocity(new Float32Array(this.layout.total));
+      this.checkpointState = null;
+    });
+  }
+
+  /**
+   * Zeroes the optimizer state (momentum) and keeps the weights: after a TrainingDivergedError
+   * without a restore, or to start a new phase of training without the old velocity.
+   */
+  resetOptimizer(): Promise<void> {
+    return this.run(async (e) => {
+      await e.writeVelocity(new Float32Array(this.layout.total));
+      this.checkpointState = null;
+    });
   }
 
   /** Live GPU buffers and bytes held by this model (zero on the CPU backend). */
@@ -389,21 +490,57 @@ export class Sequential {
   }
 }
 
+const FIT_OPTION_KEYS = ['epochs', 'batchSize', 'shuffle', 'optimizer', 'learningRate', 'momentum', 'onProgress', 'checkpointEvery'] as const;
+/** fit's default batch size (smaller datasets train full-batch). */
+const DEFAULT_BATCH = 32;
+
+interface TrainingSet {
+  x: unknown;
+  y: unknown;
+  /** Row count and hashes of the converted values, to notice arrays changed in place. */
+  fingerprint: string;
+  data: Dataset;
+}
+
 /** 2^28 floats: a 1 GiB parameter buffer; beyond it the CPU copies alone would strain a browser tab. */
 const MAX_PARAMS = 1 << 28;
 /** A bound that catches absurd values (1e9 epochs would never return); call fit again to go on. */
 const MAX_EPOCHS = 1_000_000;
 
-function accuracy(outputs: Float32Array, targets: Float32Array, rows: number, cols: number): number {
-  let correct = 0;
-  for (let r = 0; r < rows; r++) {
-    if (cols === 1) {
-      if (outputs[r] >= 0.5 === targets[r] >= 0.5) correct++;
-      continue;
-    }
-    if (argmax(outputs, r * cols, cols) === argmax(targets, r * cols, cols)) correct++;
+/**
+ * Accuracy where it means something, else null:
+ * - a softmax output (crossEntropy), or one-hot target rows (class labels become those): the share of
+ *   rows whose output argmax is the target's argmax;
+ * - 0/1 targets otherwise (one output, or several independent ones): the share of outputs on the
+ *   target's side of 0.5;
+ * - any other targets (regression): null.
+ */
+export function classAccuracy(outputs: Float32Array, targets: Float32Array, rows: number, cols: number, loss: LossName): number | null {
+  const binary = targets.every((v) => v === 0 || v === 1);
+  const oneHotRows = cols > 1 && binary && Array.from({ length: rows }, (_, r) => rowSum(targets, r * cols, cols)).every((s) => s === 1);
+  if (loss === 'crossEntropy' || oneHotRows) {
+    let correct = 0;
+    for (let r = 0; r < rows; r++) if (argmax(outputs, r * cols, cols) === argmax(targets, r * cols, cols)) correct++;
+    return correct / rows;
   }
-  return correct / rows;
+  if (!binary) return null;
+  let correct = 0;
+  for (let i = 0; i < targets.length; i++) if (outputs[i] >= 0.5 === targets[i] >= 0.5) correct++;
+  return correct / targets.length;
+}
+
+function rowSum(values: Float32Array, start: number, length: number): number {
+  let sum = 0;
+  for (let j = 0; j < length; j++) sum += values[start + j];
+  return sum;
+}
+
+/** A 32-bit FNV-1a style hash of every value's bits: detects arrays changed in place between fits. */
+function fingerprintOf(values: Float32Array): number {
+  const words = new Int32Array(values.buffer, values.byteOffset, values.length);
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193);
+  return h >>> 0;
 }
 
 function argmax(values: Float32Array, start: number, length: number): number {

@@ -45,7 +45,11 @@ export function toMatrix(what: string, data: unknown, cols: number): { values: F
   return { values: finite(what, values), rows: flat.length / cols };
 }
 
-/** Targets for `rows` samples as a Float32Array [rows, outputs]; class labels become one-hot rows. */
+/**
+ * Targets for `rows` samples as a Float32Array [rows, outputs]; class labels become one-hot rows.
+ * Integer typed arrays are accepted both as class labels and as target values (0/1 targets of a
+ * sigmoid output, say); strings never are, not even '0' and '1'.
+ */
 export function toTargets(y: unknown, rows: number, outputs: number, loss: LossName): Float32Array {
   const length = (y as ArrayLike<number> | null)?.length;
   const looksLikeLabels =
@@ -54,14 +58,15 @@ export function toTargets(y: unknown, rows: number, outputs: number, loss: LossN
   if (looksLikeLabels) {
     targets = new Float32Array(rows * outputs);
     for (let r = 0; r < rows; r++) {
-      const label = Number((y as ArrayLike<number>)[r]);
+      const label: unknown = (y as ArrayLike<unknown>)[r];
+      if (typeof label !== 'number') throw new DataError(`label ${r} is ${describeValue(label)}: class labels must be numbers (0 to ${outputs - 1}), not strings`);
       if (!Number.isInteger(label) || label < 0 || label >= outputs) {
         throw new DataError(`label ${r} is ${label}: class labels must be whole numbers from 0 to ${outputs - 1}`);
       }
       targets[r * outputs + label] = 1;
     }
   } else {
-    const m = toMatrix('y', y, outputs);
+    const m = toMatrix('y', isIntArray(y) ? Float32Array.from(y as ArrayLike<number>) : y, outputs);
     if (m.rows !== rows) {
       throw new ShapeError(
         `y has ${m.rows} rows of ${outputs} targets but x has ${rows} samples` +
@@ -80,8 +85,12 @@ export function toTargets(y: unknown, rows: number, outputs: number, loss: LossN
 }
 
 function checkNumber(what: string, v: unknown, index: number): number {
-  if (typeof v !== 'number') throw new ShapeError(`${what} value ${index} is ${describe(v)}, not a number`);
+  if (typeof v !== 'number') throw new ShapeError(`${what} value ${index} is ${describeValue(v)}, not a number`);
   return v;
+}
+
+function describeValue(v: unknown): string {
+  return typeof v === 'string' ? `the string ${JSON.stringify(v)}` : describe(v);
 }
 
 function finite(what: string, values: Float32Array): Float32Array {
