@@ -28,20 +28,35 @@ export interface StoredTensor {
 export const DATA_CRC_KEY = 'crc32';
 export const HEADER_CRC_KEY = 'header_crc32';
 
+/** CRC-32 tables for slicing-by-8: table k (at k × 256) advances a byte followed by k zero bytes. */
 const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
+  const table = new Uint32Array(8 * 256);
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
     table[n] = c >>> 0;
   }
+  for (let n = 0; n < 256; n++) {
+    for (let k = 1; k < 8; k++) table[k * 256 + n] = (table[(k - 1) * 256 + n] >>> 8) ^ table[table[(k - 1) * 256 + n] & 0xff];
+  }
   return table;
 })();
 
-/** CRC-32 (IEEE 802.3, as zlib and PNG): pass the previous result as `crc` to continue over more bytes. */
+/**
+ * CRC-32 (IEEE 802.3, as zlib and PNG), eight bytes a step: pass the previous result as `crc` to
+ * continue over more bytes.
+ */
 export function crc32(bytes: Uint8Array, crc = 0): number {
+  const t = CRC_TABLE;
   let c = ~crc >>> 0;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  let i = 0;
+  for (const end = bytes.length - 7; i < end; i += 8) {
+    const lo = (c ^ (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24))) >>> 0;
+    c =
+      t[1792 + (lo & 0xff)] ^ t[1536 + ((lo >>> 8) & 0xff)] ^ t[1280 + ((lo >>> 16) & 0xff)] ^ t[1024 + (lo >>> 24)] ^
+      t[768 + bytes[i + 4]] ^ t[512 + bytes[i + 5]] ^ t[256 + bytes[i + 6]] ^ t[bytes[i + 7]];
+  }
+  for (; i < bytes.length; i++) c = t[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
   return ~c >>> 0;
 }
 
