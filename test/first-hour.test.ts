@@ -1,7 +1,8 @@
 // What a new user hit in their first hour (misspelled options, defaults, targets, stale data,
 // metrics, progress) and the recovery after a diverged fit. Each test failed before its fix.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DataError, Sequential, TrainingDivergedError, type ModelOptions, type Progress } from '../src/index';
+import { create } from 'webgpu';
+import { ConfigError, createContext, DataError, Sequential, TrainingDivergedError, type ModelOptions, type Progress } from '../src/index';
 import { randomArray, testContext } from './helpers/gpu';
 
 async function errorOf(call: () => Promise<unknown>): Promise<Error> {
@@ -38,6 +39,16 @@ describe('misspelled and malformed options', () => {
     const lossFn = await errorOf(() => Sequential.create({ ...xorModel, lossFn: 'mse' } as never));
     expect(lossFn).toBeInstanceOf(ConfigError);
     expect(lossFn.message).toContain('did you mean "loss"');
+  });
+
+  it('createContext and load options are checked the same way', async () => {
+    const context = await errorOf(() => createContext({ gpu: create([]), autoTune: true } as never));
+    expect(context).toBeInstanceOf(ConfigError);
+    expect(context.message).toContain('did you mean "autotune"');
+    const file = await (await Sequential.create(xorModel)).save();
+    const load = await errorOf(() => Sequential.load(file, { backnd: 'cpu' } as never));
+    expect(load).toBeInstanceOf(ConfigError);
+    expect(load.message).toContain('did you mean "backend"');
   });
 
   it('null or undefined fit options mean the defaults', async () => {

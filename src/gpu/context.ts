@@ -1,9 +1,12 @@
+import { checkedOptions } from '../options.js';
 import { ConfigError, DeviceLostError, GPUValidationError, LimitError, WebGPUUnavailableError } from '../errors.js';
 import { DEFAULT_MATMUL, type MatmulConfig, type MatmulCore } from '../kernels/sources.js';
 import { autotune, type TuneResult } from './autotune.js';
 import { quadLanesInOrder } from './quad_probe.js';
 import { BufferUsage } from './flags.js';
 import { diagnoseNodeAdapter, nodeProbe } from './node_setup.js';
+
+const CONTEXT_OPTION_KEYS = ['gpu', 'device', 'powerPreference', 'matmulCore', 'autotune', 'pacedWaits'] as const;
 
 export interface ContextOptions {
   /** A GPU object: `navigator.gpu` in a browser (the default), `create([])` from `webgpu` in Node. */
@@ -111,7 +114,8 @@ export class GpuContext {
     });
   }
 
-  static async create(options: ContextOptions = {}): Promise<GpuContext> {
+  static async create(given?: ContextOptions | null): Promise<GpuContext> {
+    const options = checkedOptions<ContextOptions>('createContext options', given, CONTEXT_OPTION_KEYS);
     const ctx = await GpuContext.open(options);
     if (options.pacedWaits !== undefined) ctx.pacedWaits = options.pacedWaits;
     ctx.quads = await quadLanesInOrder(ctx);
@@ -157,16 +161,21 @@ export class GpuContext {
 
   /** Throws DeviceLostError if the device is gone, GPUValidationError if errors went uncaptured. */
   assertHealthy(): void {
+    this.assertNotLost();
+    if (this.uncaptured.length) {
+      const messages = this.uncaptured.splice(0);
+      throw new GPUValidationError(`WebGPU reported: ${messages.join(' | ')}`);
+    }
+  }
+
+  /** Throws DeviceLostError if the device is gone (known once its `lost` promise has resolved). */
+  assertNotLost(): void {
     if (this.lostInfo) {
       throw new DeviceLostError(
         `the GPU device was lost (${this.lostInfo.reason || 'unknown reason'}: ${this.lostInfo.message}). ` +
           'Create a new context and model; weights read before the loss are still valid.',
         this.lostInfo.reason,
       );
-    }
-    if (this.uncaptured.length) {
-      const messages = this.uncaptured.splice(0);
-      throw new GPUValidationError(`WebGPU reported: ${messages.join(' | ')}`);
     }
   }
 
@@ -209,6 +218,11 @@ export class GpuContext {
     else this.device.queue.writeBuffer(buffer, offset, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
   }
 
+  /** True for a buffer this context created and has not destroyed (destroyBuffer, destroyAll). */
+  tracks(buffer: GPUBuffer): boolean {
+    return this.buffers.has(buffer);
+  }
+
   destroyBuffer(buffer: GPUBuffer): void {
     if (this.buffers.delete(buffer)) buffer.destroy();
   }
@@ -225,21 +239,60 @@ export class GpuContext {
     return this.cache.get(key) as T;
   }
 
-  /** Copies a buffer range to the CPU without blocking the queue (a staging buffer per call). */
+  /**
+   * Copies a buffer range to the CPU without blocking the queue (a staging buffer per call). The
+   * copy is checked: a copy the GPU refused (a destroyed buffer, say) rejects with
+   * GPUValidationError instead of returning the staging buffer's zeros.
+   */
   async read(source: GPUBuffer, offset: number, byteLength: number): Promise<Float32Array> {
     const size = Math.ceil(byteLength / 4) * 4;
     const staging = this.createBuffer('readback', size, BufferUsage.MAP_READ | BufferUsage.COPY_DST);
     try {
       const encoder = this.device.createCommandEncoder();
       encoder.copyBufferToBuffer(source, offset, staging, 0, size);
-      this.device.queue.submit([encoder.finish()]);
-      await this.mapRead(staging);
+      const copied = this.submit(`reading ${source.label || 'a buffer'} back`, encoder);
+      // Both settle before the staging buffer goes (a map still pending would reject unhandled).
+      const [copy, map] = await Promise.allSettled([copied, this.mapRead(staging)]);
+      if (copy.status === 'rejected') throw copy.reason;
+      if (map.status === 'rejected') throw map.reason;
       const out = new Float32Array(staging.getMappedRange(0, size).slice(0));
       staging.unmap();
       return out.subarray(0, byteLength / 4);
     } finally {
       this.destroyBuffer(staging);
     }
+  }
+
+  /**
+   * Submits the encoders' commands inside validation and out-of-memory error scopes. The promise
+   * rejects with GPUValidationError (DeviceLostError on a lost device) when the GPU refused them, so
+   * that work which never ran is not taken for done; it costs no wait beyond the scopes' answer.
+   */
+  submit(what: string, ...encoders: GPUCommandEncoder[]): Promise<void> {
+    const device = this.device;
+    device.pushErrorScope('out-of-memory');
+    device.pushErrorScope('validation');
+    let failure: { error: unknown } | null = null;
+    try {
+      device.queue.submit(encoders.map((e) => e.finish()));
+    } catch (error) {
+      failure = { error };
+    }
+    const popped = Promise.all([device.popErrorScope(), device.popErrorScope()]);
+    if (failure) {
+      popped.catch(() => {});
+      throw failure.error;
+    }
+    return popped.then(
+      ([validation, memory]) => {
+        const error = validation ?? memory;
+        if (error) throw new GPUValidationError(`${what}: WebGPU reported: ${error.message} (nothing was read or written; see the message)`);
+      },
+      (error: unknown) => {
+        this.assertNotLost();
+        throw new GPUValidationError(`${what}: WebGPU error scopes failed (${String(error)})`);
+      },
+    );
   }
 
   /** mapAsync for reading, turning a device loss into DeviceLostError. */

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import { checkedOptions, kindOf, oneOf } from './options.js';
+import { checkedOptions, kindOf, oneOf } from '../options.js';
 import { ACTIVATIONS, INITIALIZERS, LOSSES, type Activation, type ElementwiseActivation, type InitializerName, type LossName } from '../types.js';
 
 /** One dense layer: `units` outputs, then an activation (default linear). */

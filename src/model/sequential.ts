@@ -9,7 +9,7 @@ import { OPTIMIZERS, type LossName, type OptimizerName } from '../types.js';
 import { netConfig, outputSize, type LayerSpec, type NetConfig } from './config.js';
 import { initialParams } from './init.js';
 import { paramLayout, type ParamLayout } from './layout.js';
-import { checkedOptions, kindOf, oneOf } from './options.js';
+import { checkedOptions, kindOf, oneOf } from '../options.js';
 import { Rng } from './rng.js';
 
 export interface ModelOptions {

@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js';
+import { ConfigError } from './errors.js';
 
 /**
  * Rejects keys an options object does not know, naming the nearest known key: a misspelled option
