@@ -73,7 +73,11 @@ export function pipeline(
   const unknown = Object.keys(constants).filter((c) => !info.layout.overrides.includes(c));
   if (unknown.length) throw new ShapeError(`kernel ${name} has no override constant ${unknown.join(', ')}`);
   const values: Record<string, number> = {};
-  for (const [k, v] of Object.entries(constants)) values[k] = typeof v === 'boolean' ? Number(v) : v;
+  // Sorted, so the same constants given in another order find the same pipeline (no second compile).
+  for (const k of Object.keys(constants).sort()) {
+    const v = constants[k];
+    values[k] = typeof v === 'boolean' ? Number(v) : v;
+  }
   const variant = usesMatmul(name) ? `${name}:${config.core}` : name;
   const key = `pipeline:${variant}:${JSON.stringify(values)}`;
   return ctx.cached(key, () => {
