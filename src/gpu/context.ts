@@ -133,7 +133,9 @@ export class GpuContext {
 
   private static async open(options: ContextOptions): Promise<GpuContext> {
     if (options.device) {
-      return new GpuContext(options.device, describeAdapter(undefined, options.device), options.gpu, options.matmulCore);
+      const ctx = new GpuContext(options.device, describeAdapter(undefined, options.device), options.gpu, options.matmulCore);
+      ctx.ownsDevice = false;
+      return ctx;
     }
     const gpu = options.gpu ?? (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
     if (!gpu) throw new WebGPUUnavailableError(`WebGPU is not available here. ${NO_WEBGPU_HELP}`);
@@ -330,6 +332,20 @@ export class GpuContext {
     for (const buffer of this.buffers.keys()) buffer.destroy();
     this.buffers.clear();
   }
+
+  /**
+   * Releases the context: frees every buffer it created and destroys the device it requested (a
+   * device passed as `options.device` stays the caller's and is left alive). Models built on it
+   * cannot be used afterwards (their calls throw); create a new context for more work.
+   */
+  destroy(): void {
+    this.destroyAll();
+    this.cache.clear();
+    if (this.ownsDevice) this.device.destroy();
+  }
+
+  /** False when the device came from options.device: the caller owns it, destroy() leaves it alive. */
+  private ownsDevice = true;
 }
 
 function describeAdapter(adapter: GPUAdapter | undefined, device: GPUDevice): AdapterDescription {
