@@ -104,12 +104,12 @@ export function diagnoseNodeAdapter(probe: NodeSetupProbe): string {
   if (haveChromium) {
     return (
       `${found} Without a GPU, use the SwiftShader CPU driver of the installed chromium package: run ${command(vars)} ` +
-      `(set these before Node starts; the Vulkan loader reads them when it is loaded). ${gpuDriver} ${cpu}`
+      `(in the environment Node starts with: LD_LIBRARY_PATH set from inside Node does nothing). ${gpuDriver} ${cpu}`
     );
   }
   return (
     `${found} Without a GPU, install Debian's chromium package for its Vulkan loader and SwiftShader CPU driver ` +
-    `(\`sudo apt-get install chromium\`; Ubuntu's chromium is a snap without these files), then run ` +
+    `(\`sudo apt-get install chromium\` on Debian; Ubuntu's chromium is a snap, not in ${CHROMIUM_DIR}), then run ` +
     `${command(`VK_ICD_FILENAMES=${SWIFTSHADER_ICD} LD_LIBRARY_PATH=${CHROMIUM_DIR} `)}. ${gpuDriver} ${cpu}`
   );
 }
