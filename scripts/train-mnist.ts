@@ -125,7 +125,7 @@ async function main(argv: string[]): Promise<number> {
         learningRate,
         loss: history.loss[0],
         testLoss: test.loss,
-        testAccuracy: test.accuracy,
+        testAccuracy: test.accuracy!,
         evalSeconds,
         samplesPerSecond: config.trainSize / seconds,
         seconds,
