@@ -6,12 +6,12 @@
 //
 // Shapes do and do not divide the 64×64 tile. Inputs are seeded uniform numbers in [−1, 1).
 // Tolerances: matrix kernels |gpu − cpu| ≤ 2e-6·K + 1e-5·|cpu| (f32 sums of K products, both
-// sides rounding differently); element-wise and loss kernels ≤ 1e-6 + 1e-5·|cpu|; gatherRows is exact.
+// sides rounding differently); element-wise, optimizer and loss kernels ≤ 1e-6 + 1e-5·|cpu|; gatherRows is exact.
 import * as cpu from '../src/cpu';
 import type { GpuContext } from '../src/gpu/context';
 import { runKernel } from '../src/kernels/run';
 import { uniformArray } from '../src/model/rng';
-import { elementwiseWorkgroups, matmulLaunch, optimizerWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../src/kernels/workgroups';
+import { elementwiseWorkgroups, gradNormWorkgroups, matmulLaunch, optimizerWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../src/kernels/workgroups';
 import { CORE_WORKGROUPS, DEFAULT_MATMUL, type MatmulConfig, type MatmulCore } from '../src/kernels/sources';
 import { ACTIVATION_ID, type ElementwiseActivation } from '../src/types';
 
@@ -364,6 +364,177 @@ for (const [rows, cols] of LOSS_SHAPES) {
     };
   });
 }
+
+// ---- optimizers (nesterov, adam/adamw, rmsprop, global-norm clipping) ----------------------------
+// Counts that are not multiples of 4 run on buffers rounded up to one, zero-padded as the engines
+// allocate them; the whole padded buffer is compared, so the padding must stay zero. State (m, v) on
+// input is random and non-zero. Without CLIP the scale buffer holds 123 (it must be ignored); with
+// it, 0.37. The twins compute in float64 and round once per stored value, the kernels in f32
+// throughout: same tolerance as the element-wise kernels, 1e-6 + 1e-5·|cpu|, for Adam too. Adam's
+// random state is a reachable one, v ≥ m² (v is an average of g², m of g), so |m|/√v ≤ 1 and the
+// update stays near μ; with v ≪ m² (unreachable) the update can be 100× w, and its few-ulp f32
+// rounding (sqrt, two divisions) would show in w − update beyond an atol of 1e-6.
+/** `count` seeded numbers in [lo, hi), in a buffer rounded up to a multiple of 4 with zero padding. */
+function padded(seed: number, count: number, lo = -1, hi = 1): Float32Array {
+  const out = new Float32Array(Math.ceil(count / 4) * 4);
+  out.set(randomArray(seed, count, lo, hi));
+  return out;
+}
+/** A second moment Adam can reach with first moment m: v = m² + [0, 0.01), padding zero. */
+function adamSecondMoment(m: Float32Array, count: number, seed: number): Float32Array {
+  const v = padded(seed, count, 0, 0.01);
+  for (let i = 0; i < count; i++) v[i] += m[i] * m[i];
+  return v;
+}
+const OPT_COUNTS = [1, 7, 64, 1000, 4099];
+interface OptVariant {
+  label: string;
+  clip: boolean;
+  weightDecay: number;
+}
+const OPT_VARIANTS: OptVariant[] = [
+  { label: 'plain', clip: false, weightDecay: 0 },
+  { label: 'weight decay 0.05', clip: false, weightDecay: 0.05 },
+  { label: 'CLIP (scale 0.37), weight decay 0.05', clip: true, weightDecay: 0.05 },
+];
+const scaleBuffer = (clip: boolean) => new Float32Array([clip ? 0.37 : 123]);
+const scaleUsed = (clip: boolean) => (clip ? Math.fround(0.37) : 1);
+const stepUniform = (values: { lr?: number; stepSize?: number; bc2Sqrt?: number; decay?: number }) => ({
+  start: 0,
+  slot: 0,
+  lr: values.lr ?? 0,
+  stepSize: values.stepSize ?? 0,
+  bc2Sqrt: values.bc2Sqrt ?? 1,
+  decay: values.decay ?? 1,
+});
+
+for (const count of OPT_COUNTS) {
+  for (const variant of OPT_VARIANTS) {
+    const { clip, weightDecay } = variant;
+    add('optimizers', `nesterovUpdate over ${count} parameters, ${variant.label}`, async (ctx) => {
+      const w = padded(11, count);
+      const m = padded(12, count, -0.1, 0.1);
+      const g = padded(13, count);
+      const lr = 0.05;
+      const beta = 0.9;
+      const w1 = w.slice();
+      const m1 = m.slice();
+      cpu.nesterovUpdate(w1, m1, g, count, lr, beta, weightDecay, scaleUsed(clip));
+      const out = await runKernel(ctx, 'nesterovUpdate', {
+        constants: { CLIP: clip },
+        uniforms: { params: { count, beta, weightDecay }, step: stepUniform({ lr }) },
+        buffers: { w, m, g, scale: scaleBuffer(clip) },
+        workgroups: optimizerWorkgroups(count),
+      });
+      return { checks: [check('w', out.w, w1, 1e-6), check('m', out.m, m1, 1e-6)] };
+    });
+    add('optimizers', `rmspropUpdate over ${count} parameters, ${variant.label}`, async (ctx) => {
+      const w = padded(21, count);
+      const v = padded(22, count, 0, 1);
+      const g = padded(23, count);
+      const lr = 0.01;
+      const rho = 0.99;
+      const epsilon = 1e-8;
+      const w1 = w.slice();
+      const v1 = v.slice();
+      cpu.rmspropUpdate(w1, v1, g, count, lr, rho, epsilon, weightDecay, scaleUsed(clip));
+      const out = await runKernel(ctx, 'rmspropUpdate', {
+        constants: { CLIP: clip },
+        uniforms: { params: { count, rho, epsilon, weightDecay }, step: stepUniform({ lr }) },
+        buffers: { w, v, g, scale: scaleBuffer(clip) },
+        workgroups: optimizerWorkgroups(count),
+      });
+      return { checks: [check('w', out.w, w1, 1e-6), check('v', out.v, v1, 1e-6)] };
+    });
+    for (const decoupled of [false, true]) {
+      const kind = decoupled ? 'AdamW (DECOUPLED)' : 'Adam';
+      add('optimizers', `adamUpdate ${kind} over ${count} parameters, ${variant.label}, t = 1 and 1000, fresh state at t = 1`, async (ctx) => {
+        const w = padded(31, count);
+        const m0 = padded(32, count, -0.1, 0.1);
+        const v0 = adamSecondMoment(m0, count, 33);
+        const g = padded(34, count);
+        const lr = 0.01;
+        const beta1 = 0.9;
+        const beta2 = 0.999;
+        const epsilon = 1e-8;
+        const checks: Check[] = [];
+        const fresh = new Float32Array(w.length);
+        // Random state at t = 1 and t = 1000, and the first step from zero state (t = 1).
+        for (const [t, m, v, state] of [[1, m0, v0, 'random'], [1000, m0, v0, 'random'], [1, fresh, fresh, 'zero']] as const) {
+          const s = cpu.adamStepScalars(lr, beta1, beta2, t, weightDecay);
+          const [w1, m1, v1] = [w.slice(), m.slice(), v.slice()];
+          cpu.adamUpdate(w1, m1, v1, g, count, s.stepSize, s.bc2Sqrt, beta1, beta2, epsilon, weightDecay, s.decay, decoupled, scaleUsed(clip));
+          const out = await runKernel(ctx, 'adamUpdate', {
+            constants: { CLIP: clip, DECOUPLED: decoupled },
+            uniforms: { params: { count, beta1, beta2, epsilon, weightDecay }, step: stepUniform({ lr, ...s }) },
+            buffers: { w, m, v, g, scale: scaleBuffer(clip) },
+            workgroups: optimizerWorkgroups(count),
+          });
+          const at = `t=${t}, ${state} state`;
+          checks.push(check(`w (${at})`, out.w, w1, 1e-6), check(`m (${at})`, out.m, m1, 1e-6), check(`v (${at})`, out.v, v1, 1e-6));
+        }
+        return { checks };
+      });
+    }
+  }
+}
+
+/** grad_norm_partial then grad_norm_scale on the GPU (the partials go back in as the second's input). */
+async function gpuGradNorm(ctx: GpuContext, g: Float32Array, count: number, maxNorm: number, limit?: number) {
+  const launch = gradNormWorkgroups(count, limit);
+  const { partial } = await runKernel(ctx, 'gradNormPartial', {
+    uniforms: { params: { count } },
+    buffers: { g, partial: new Float32Array(launch.parts).fill(NaN) },
+    workgroups: launch.workgroups,
+  });
+  const { scale } = await runKernel(ctx, 'gradNormScale', {
+    uniforms: { params: { parts: launch.parts, maxNorm } },
+    buffers: { partial, scale: new Float32Array([NaN]) },
+    workgroups: SINGLE_WORKGROUP,
+  });
+  return { partial, scale, parts: launch.parts };
+}
+
+for (const [count, limit] of [[1, 256], [7, 256], [1000, 256], [4099, 256], [300_001, 256], [300_001, 3]]) {
+  add('optimizers', `gradNormPartial + gradNormScale over ${count} gradients, ≤ ${limit} partials`, async (ctx) => {
+    const g = padded(41 + count, count);
+    let squares = 0;
+    for (let i = 0; i < count; i++) squares += g[i] * g[i];
+    const norm = Math.sqrt(squares);
+    const checks: Check[] = [];
+    // maxNorm below the norm clips (factor ≈ 0.5); above it the factor is exactly 1.
+    for (const maxNorm of [0.5 * norm, 2 * norm]) {
+      const { partial, scale, parts } = await gpuGradNorm(ctx, g, count, maxNorm, limit);
+      const total = partial.reduce((a, b) => a + b, 0);
+      checks.push(
+        check(`Σ of ${parts} partials, maxNorm ${maxNorm.toFixed(3)}`, [total], [squares], 1e-6),
+        check(`scale, maxNorm ${maxNorm.toFixed(3)}`, scale, [cpu.gradNormScale(g, count, maxNorm)], 1e-6),
+      );
+    }
+    return { checks };
+  });
+}
+
+add('optimizers', 'clip chain: gradNormPartial → gradNormScale → adamUpdate with CLIP on the GPU scale, 4099 parameters', async (ctx) => {
+  const count = 4099;
+  const w = padded(51, count);
+  const m = padded(52, count, -0.1, 0.1);
+  const v = adamSecondMoment(m, count, 53);
+  const g = padded(54, count);
+  const [lr, beta1, beta2, epsilon, weightDecay, maxNorm] = [0.001, 0.9, 0.999, 1e-8, 0.01, 5];
+  const { scale } = await gpuGradNorm(ctx, g, count, maxNorm);
+  const s = cpu.adamStepScalars(lr, beta1, beta2, 3, weightDecay);
+  const factor = cpu.gradNormScale(g, count, maxNorm);
+  const [w1, m1, v1] = [w.slice(), m.slice(), v.slice()];
+  cpu.adamUpdate(w1, m1, v1, g, count, s.stepSize, s.bc2Sqrt, beta1, beta2, epsilon, weightDecay, s.decay, false, factor);
+  const out = await runKernel(ctx, 'adamUpdate', {
+    constants: { CLIP: true },
+    uniforms: { params: { count, beta1, beta2, epsilon, weightDecay }, step: stepUniform({ lr, ...s }) },
+    buffers: { w, m, v, g, scale },
+    workgroups: optimizerWorkgroups(count),
+  });
+  return { checks: [check('scale < 1', [scale[0] < 1 ? 1 : 0], [1], 0, 0), check('w', out.w, w1, 1e-6), check('m', out.m, m1, 1e-6), check('v', out.v, v1, 1e-6)] };
+});
 
 /** Every kernel case, in a fixed order; names are unique. */
 export const KERNEL_CASES: readonly KernelCase[] = cases;

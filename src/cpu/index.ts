@@ -15,3 +15,8 @@ export { sigmoidBce } from './sigmoid_bce.js';
 export { gatherRows } from './gather_rows.js';
 export { sgdUpdate } from './sgd_update.js';
 export { momentumUpdate } from './momentum_update.js';
+export { preparedGradient } from './optimizer_gradient.js';
+export { nesterovUpdate } from './nesterov_update.js';
+export { adamUpdate, adamStepScalars, type AdamStepScalars } from './adam_update.js';
+export { rmspropUpdate } from './rmsprop_update.js';
+export { gradNormScale } from './grad_norm_scale.js';

@@ -15,6 +15,13 @@ import sigmoidBce from '../../shaders/sigmoid_bce.wgsl?raw';
 import softmaxCrossEntropy from '../../shaders/softmax_cross_entropy.wgsl?raw';
 import softmaxForward from '../../shaders/softmax_forward.wgsl?raw';
 import quadProbe from '../../shaders/quad_probe.wgsl?raw';
+import nesterovUpdate from '../../shaders/nesterov_update.wgsl?raw';
+import adamUpdate from '../../shaders/adam_update.wgsl?raw';
+import rmspropUpdate from '../../shaders/rmsprop_update.wgsl?raw';
+import gradNormPartial from '../../shaders/grad_norm_partial.wgsl?raw';
+import gradNormScale from '../../shaders/grad_norm_scale.wgsl?raw';
+import stepLib from '../../shaders/lib/step.wgsl?raw';
+import optimizerGradientLib from '../../shaders/lib/optimizer_gradient.wgsl?raw';
 import activationLib from '../../shaders/lib/activation.wgsl?raw';
 import lossReduceLib from '../../shaders/lib/loss_reduce.wgsl?raw';
 import matmulElementsLib from '../../shaders/lib/matmul_elements.wgsl?raw';
@@ -41,6 +48,11 @@ export const KERNEL_SOURCES = {
   sgdUpdate: [sgdUpdate],
   momentumUpdate: [momentumUpdate],
   quadProbe: [quadProbe],
+  nesterovUpdate: [nesterovUpdate, stepLib, optimizerGradientLib],
+  adamUpdate: [adamUpdate, stepLib, optimizerGradientLib],
+  rmspropUpdate: [rmspropUpdate, stepLib, optimizerGradientLib],
+  gradNormPartial: [gradNormPartial],
+  gradNormScale: [gradNormScale],
 } as const;
 
 export type KernelName = keyof typeof KERNEL_SOURCES;

@@ -58,3 +58,21 @@ export function perItemWorkgroups(items: number): [number, number, number] {
 
 /** Kernels that reduce inside a single workgroup (the losses). */
 export const SINGLE_WORKGROUP: [number, number, number] = [1, 1, 1];
+
+/** How grad_norm_partial runs: its grid and the number of partial sums it writes (one per workgroup). */
+export interface GradNormLaunch {
+  workgroups: [number, number, number];
+  /** Partial sums written, = workgroups[0]: the `partial` buffer's length and grad_norm_scale's params.parts. */
+  parts: number;
+}
+
+/**
+ * grad_norm_partial over count parameters: 256 invocations per workgroup grid-striding over
+ * count / 4 quads, one workgroup per 256 quads up to `limit` (at most 256, so grad_norm_scale's
+ * single workgroup adds one partial per invocation). The grid fixes the order of the sums: keep
+ * it the same between steps for bit-identical norms.
+ */
+export function gradNormWorkgroups(count: number, limit = 256): GradNormLaunch {
+  const parts = Math.max(1, Math.min(limit, 256, Math.ceil(Math.ceil(count / 4) / 256)));
+  return { workgroups: [parts, 1, 1], parts };
+}

@@ -1,0 +1,34 @@
+// nesterov_update: Nesterov momentum over every parameter of the model in one dispatch, in DESIGN.md's
+// form (= PyTorch SGD(nesterov=True, dampening=0) at a constant learning rate):
+//   g' = g · s + λ·w            (s = scale[0] when CLIP, else 1; lib/optimizer_gradient.wgsl)
+//   m := β·m − μ_t·g';  w := w + β·m − μ_t·g'   (with the new m)
+// μ_t is step.lr (lib/step.wgsl). Works on vec4s: count is rounded up to a multiple of 4, so the
+// buffers must hold that many floats (zero padding stays zero).
+// Bindings: params {count, beta, weightDecay}; step (per-step uniform, lr used);
+//           w: [count] and m: [count] (the velocity), both updated in place; g: [count];
+//           scale: [1], the clipping factor, read only when the override CLIP is true.
+// Dispatch: up to 4096 workgroups of 256 (optimizerWorkgroups), grid-stride over count / 4 quads.
+struct Params { count: u32, beta: f32, weightDecay: f32 }
+
+override CLIP: bool = false;
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<uniform> step: Step;
+@group(0) @binding(2) var<storage, read_write> w: array<vec4f>;
+@group(0) @binding(3) var<storage, read_write> m: array<vec4f>;
+@group(0) @binding(4) var<storage, read> g: array<vec4f>;
+@group(0) @binding(5) var<storage, read> scale: array<f32>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let quads = (params.count + 3u) / 4u;
+  let factor = select(1.0, scale[0], CLIP);
+  let lr = step.lr;
+  for (var i = gid.x; i < quads; i += nwg.x * 256u) {
+    let wi = w[i];
+    let gp = preparedGradient(g[i], wi, factor, params.weightDecay);
+    let mi = params.beta * m[i] - lr * gp;
+    m[i] = mi;
+    w[i] = wi + params.beta * mi - lr * gp;
+  }
+}
