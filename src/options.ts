@@ -34,6 +34,10 @@ export function oneOf<T extends string>(what: string, value: unknown, allowed: r
 
 /** The known key closest to `key` (case-insensitive edit distance), when it is plausibly a typo. */
 export function nearest(key: string, known: readonly string[]): string | null {
+  const lower = key.toLowerCase();
+  // A shortened or lengthened name (warmup for warmupSteps) counts as near too.
+  const prefix = lower.length >= 3 ? known.find((k) => k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase())) : undefined;
+  if (prefix) return prefix;
   let best: string | null = null;
   let bestDistance = Infinity;
   for (const candidate of known) {
