@@ -2,12 +2,11 @@
 // out[r, :] = src[indices[step.start + r], :] for r < rows (a shuffled minibatch when indices is a
 // permutation). step.start comes from a per-step uniform slot (dynamic offset), so every step of an
 // epoch is recorded once, with no buffer written between steps.
-// Bindings: params {rows, cols}; step {start, slot}; indices: [≥ start + rows] u32;
+// Bindings: params {rows, cols}; step (lib/step.wgsl: start, slot); indices: [≥ start + rows] u32;
 //           src: [dataset rows, cols]; out: [rows, cols], written.
 // Dispatch: up to 4096 workgroups of 256, grid-stride over the rows · cols outputs (a row index
 // per output by division: cheap next to the loads, and no invocation idles on a narrow row).
 struct Params { rows: u32, cols: u32 }
-struct Step { start: u32, slot: u32 }
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<uniform> step: Step;

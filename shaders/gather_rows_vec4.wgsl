@@ -1,11 +1,10 @@
 // gather_rows_vec4: gather_rows for rows whose length is a multiple of 4, four floats per load and
 // store: out[r, :] = src[indices[step.start + r], :] for r < rows. The arrays are read as vec4s, so
 // cols must be a multiple of 4 (the caller uses gather_rows otherwise).
-// Bindings: params {rows, cols}; step {start, slot}; indices: [≥ start + rows] u32;
+// Bindings: params {rows, cols}; step (lib/step.wgsl: start, slot); indices: [≥ start + rows] u32;
 //           src: [dataset rows, cols]; out: [rows, cols], written.
 // Dispatch: as gather_rows, over rows · cols / 4 quads.
 struct Params { rows: u32, cols: u32 }
-struct Step { start: u32, slot: u32 }
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<uniform> step: Step;

@@ -1,11 +1,10 @@
 // mse_loss: mean squared error and the output layer's δ, for any element-wise output activation:
 //   L = Σ (ŷ − y)² / (rows·cols)          (mean over every element, as in the slides)
 //   δ = 2(ŷ − y) / (rows·cols) ⊙ σ'(U)     (σ from the ACTIVATION/SLOPE overrides)
-// Bindings: params {rows, cols}; step {start, slot}; u: U [rows, cols]; z: Ŷ = σ(U) [rows, cols];
+// Bindings: params {rows, cols}; step (lib/step.wgsl: start, slot); u: U [rows, cols]; z: Ŷ = σ(U) [rows, cols];
 //           y: targets [rows, cols]; du: δ [rows, cols], written; loss: L written to loss[step.slot].
 // Dispatch: exactly one workgroup of 256 (the loss is reduced inside it).
 struct Params { rows: u32, cols: u32 }
-struct Step { start: u32, slot: u32 }
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<uniform> step: Step;

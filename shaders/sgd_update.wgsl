@@ -1,21 +1,31 @@
-// sgd_update: gradient descent over every parameter of the model in one dispatch: w := w − μ·g.
-// Weights and biases of all layers live in one buffer, their gradients in another of the same
-// layout. Whether this is full-batch GD or minibatch SGD depends only on the batch the gradient
-// was averaged over.
+// sgd_update: gradient descent over every parameter of the model in one dispatch:
+//   g' = g · s + λ·w            (s = scale[0] when CLIP, else 1; lib/optimizer_gradient.wgsl)
+//   w := w − μ_t·g'
+// μ_t is step.lr (lib/step.wgsl), the scheduled rate of this step. Weights and biases of all layers
+// live in one buffer, their gradients in another of the same layout. Whether this is full-batch GD or
+// minibatch SGD depends only on the batch the gradient was averaged over.
 // Works on vec4s: count is rounded up to a multiple of 4, so the buffers must hold that many
-// floats (the model's flat layout is a multiple of 64).
-// Bindings: params {count, lr}; w: [count], updated in place; g: [count].
-// Dispatch: up to 4096 workgroups of 256, grid-stride over count / 4 quads.
-struct Params { count: u32, lr: f32 }
+// floats (the model's flat layout is a multiple of 64; zero padding stays zero).
+// Bindings: params {count, weightDecay}; step (per-step uniform, lr used); w: [count], updated in
+//           place; g: [count]; scale: [1], the clipping factor, read only when CLIP is true.
+// Dispatch: up to 4096 workgroups of 256 (optimizerWorkgroups), grid-stride over count / 4 quads.
+struct Params { count: u32, weightDecay: f32 }
+
+override CLIP: bool = false;
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read_write> w: array<vec4f>;
-@group(0) @binding(2) var<storage, read> g: array<vec4f>;
+@group(0) @binding(1) var<uniform> step: Step;
+@group(0) @binding(2) var<storage, read_write> w: array<vec4f>;
+@group(0) @binding(3) var<storage, read> g: array<vec4f>;
+@group(0) @binding(4) var<storage, read> scale: array<f32>;
 
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let quads = (params.count + 3u) / 4u;
+  let factor = select(1.0, scale[0], CLIP);
+  let lr = step.lr;
   for (var i = gid.x; i < quads; i += nwg.x * 256u) {
-    w[i] = w[i] - params.lr * g[i];
+    let wi = w[i];
+    w[i] = wi - lr * preparedGradient(g[i], wi, factor, params.weightDecay);
   }
 }

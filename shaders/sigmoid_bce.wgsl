@@ -1,11 +1,10 @@
 // sigmoid_bce: binary cross-entropy on the logits U of a sigmoid output layer, fused:
 //   ℓ = max(u, 0) − u·y + log(1 + exp(−|u|))   (= −y log σ(u) − (1−y) log(1−σ(u)), without overflow)
 //   L = Σ ℓ / (rows·cols);  δ = (σ(u) − y) / (rows·cols)
-// Bindings: params {rows, cols}; step {start, slot}; u: logits [rows, cols]; y: targets in [0, 1];
+// Bindings: params {rows, cols}; step (lib/step.wgsl: start, slot); u: logits [rows, cols]; y: targets in [0, 1];
 //           du: δ [rows, cols], written; loss: L written to loss[step.slot].
 // Dispatch: exactly one workgroup of 256 (the loss is reduced inside it). Needs lib/activation.wgsl.
 struct Params { rows: u32, cols: u32 }
-struct Step { start: u32, slot: u32 }
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<uniform> step: Step;

@@ -1,11 +1,10 @@
 // softmax_cross_entropy: softmax fused with cross-entropy, on the logits U of the output layer:
 //   P = softmax(U) row-wise;  L = −(1/rows) Σ_r Σ_j y_rj log p_rj, computed as Σ_j y_rj (lse_r − u_rj)
 //   δ_rj = (p_rj · Σ_j' y_rj' − y_rj) / rows   (= (P − Y)/B when each target row sums to 1)
-// Bindings: params {rows, cols}; step {start, slot}; u: logits [rows, cols]; y: targets [rows, cols];
+// Bindings: params {rows, cols}; step (lib/step.wgsl: start, slot); u: logits [rows, cols]; y: targets [rows, cols];
 //           du: δ [rows, cols], written; loss: L written to loss[step.slot].
 // Dispatch: exactly one workgroup of 256, one row per invocation at a time.
 struct Params { rows: u32, cols: u32 }
-struct Step { start: u32, slot: u32 }
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<uniform> step: Step;

@@ -23,7 +23,7 @@ export const ACTIVATION_ID: Record<ElementwiseActivation, number> = {
 export const LOSSES = ['mse', 'crossEntropy', 'binaryCrossEntropy'] as const;
 export type LossName = (typeof LOSSES)[number];
 
-export const OPTIMIZERS = ['sgd', 'momentum'] as const;
+export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adam', 'adamw', 'rmsprop'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
 /**

@@ -278,7 +278,7 @@ add('element-wise kernels', `${kernel} follows a permutation from a batch start,
   const out = new Float32Array(rows * cols);
   cpu.gatherRows(out, src, indices, 40, rows, cols);
   const gpu = await runKernel(ctx, kernel, {
-    uniforms: { params: { rows, cols }, step: { start: 40, slot: 0 } },
+    uniforms: { params: { rows, cols }, step: stepUniform({ start: 40, slot: 0 }) },
     buffers: { indices, src, out: new Float32Array(rows * cols) },
     workgroups: elementwiseWorkgroups(kernel === 'gatherRowsVec4' ? (rows * cols) / 4 : rows * cols, limit),
   });
@@ -287,26 +287,35 @@ add('element-wise kernels', `${kernel} follows a permutation from a batch start,
 });
 }
 
-for (const [count, limit] of [[1, 4096], [1000, 4096], [300_001, 4096], [300_001, 16]]) {
-  add('element-wise kernels', `sgdUpdate and momentumUpdate over ${count} parameters, ≤ ${limit} workgroups`, async (ctx) => {
-    const w = randomArray(1, count);
-    const g = randomArray(2, count);
-    const m = randomArray(3, count);
+for (const [count, limit, clip, weightDecay] of [
+  [1, 4096, false, 0],
+  [1000, 4096, false, 0],
+  [300_001, 4096, false, 0],
+  [300_001, 16, false, 0],
+  [1001, 4096, true, 0.05],
+] as const) {
+  const variant = `${clip ? ', CLIP (scale 0.37)' : ''}${weightDecay ? `, weight decay ${weightDecay}` : ''}`;
+  add('element-wise kernels', `sgdUpdate and momentumUpdate over ${count} parameters, ≤ ${limit} workgroups${variant}`, async (ctx) => {
+    const w = padded(1, count);
+    const g = padded(2, count);
+    const m = padded(3, count);
     const lr = 0.05;
     const beta = 0.9;
     const w1 = w.slice();
-    cpu.sgdUpdate(w1, g, count, lr);
+    cpu.sgdUpdate(w1, g, count, lr, weightDecay, scaleUsed(clip));
     const sgd = await runKernel(ctx, 'sgdUpdate', {
-      uniforms: { params: { count, lr } },
-      buffers: { w, g },
+      constants: { CLIP: clip },
+      uniforms: { params: { count, weightDecay }, step: stepUniform({ lr }) },
+      buffers: { w, g, scale: scaleBuffer(clip) },
       workgroups: optimizerWorkgroups(count, limit),
     });
     const w2 = w.slice();
     const m2 = m.slice();
-    cpu.momentumUpdate(w2, m2, g, count, lr, beta);
+    cpu.momentumUpdate(w2, m2, g, count, lr, beta, weightDecay, scaleUsed(clip));
     const mom = await runKernel(ctx, 'momentumUpdate', {
-      uniforms: { params: { count, lr, beta } },
-      buffers: { w, m, g },
+      constants: { CLIP: clip },
+      uniforms: { params: { count, beta, weightDecay }, step: stepUniform({ lr }) },
+      buffers: { w, m, g, scale: scaleBuffer(clip) },
       workgroups: optimizerWorkgroups(count, limit),
     });
     return {
@@ -328,7 +337,7 @@ for (const [rows, cols] of LOSS_SHAPES) {
       const loss = cpu.mseLoss(du, u, z, y, rows, cols, act, SLOPE);
       const out = await runKernel(ctx, 'mseLoss', {
         constants: { ACTIVATION: ACTIVATION_ID[act], SLOPE },
-        uniforms: { params: { rows, cols }, step: { start: 0, slot: 1 } },
+        uniforms: { params: { rows, cols }, step: stepUniform({ start: 0, slot: 1 }) },
         buffers: { u, z, y, du: new Float32Array(du.length), loss: new Float32Array(2) },
         workgroups: SINGLE_WORKGROUP,
       });
@@ -342,7 +351,7 @@ for (const [rows, cols] of LOSS_SHAPES) {
     const du = new Float32Array(rows * cols);
     const ce = cpu.softmaxCrossEntropy(du, u, y, rows, cols);
     const out = await runKernel(ctx, 'softmaxCrossEntropy', {
-      uniforms: { params: { rows, cols }, step: { start: 0, slot: 0 } },
+      uniforms: { params: { rows, cols }, step: stepUniform({ start: 0, slot: 0 }) },
       buffers: { u, y, du: new Float32Array(du.length), loss: new Float32Array(1) },
       workgroups: SINGLE_WORKGROUP,
     });
@@ -350,7 +359,7 @@ for (const [rows, cols] of LOSS_SHAPES) {
     const dub = new Float32Array(rows * cols);
     const bce = cpu.sigmoidBce(dub, u, yb, rows, cols);
     const outb = await runKernel(ctx, 'sigmoidBce', {
-      uniforms: { params: { rows, cols }, step: { start: 0, slot: 0 } },
+      uniforms: { params: { rows, cols }, step: stepUniform({ start: 0, slot: 0 }) },
       buffers: { u, y: yb, du: new Float32Array(dub.length), loss: new Float32Array(1) },
       workgroups: SINGLE_WORKGROUP,
     });
@@ -399,9 +408,9 @@ const OPT_VARIANTS: OptVariant[] = [
 ];
 const scaleBuffer = (clip: boolean) => new Float32Array([clip ? 0.37 : 123]);
 const scaleUsed = (clip: boolean) => (clip ? Math.fround(0.37) : 1);
-const stepUniform = (values: { lr?: number; stepSize?: number; bc2Sqrt?: number; decay?: number }) => ({
-  start: 0,
-  slot: 0,
+const stepUniform = (values: { start?: number; slot?: number; lr?: number; stepSize?: number; bc2Sqrt?: number; decay?: number }) => ({
+  start: values.start ?? 0,
+  slot: values.slot ?? 0,
   lr: values.lr ?? 0,
   stepSize: values.stepSize ?? 0,
   bc2Sqrt: values.bc2Sqrt ?? 1,

@@ -19,4 +19,4 @@ export { preparedGradient } from './optimizer_gradient.js';
 export { nesterovUpdate } from './nesterov_update.js';
 export { adamUpdate, adamStepScalars, type AdamStepScalars } from './adam_update.js';
 export { rmspropUpdate } from './rmsprop_update.js';
-export { gradNormScale } from './grad_norm_scale.js';
+export { gradNormFactor, gradNormPartial, gradNormScale } from './grad_norm_scale.js';

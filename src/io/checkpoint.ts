@@ -1,14 +1,18 @@
 import { DataError } from '../errors.js';
 import { netConfig, type NetConfig } from '../model/config.js';
 import { paramLayout, type ParamLayout } from '../model/layout.js';
+import { OPTIMIZER_MODULE_GROUPS, OPTIMIZER_STATES } from '../optimizers/index.js';
 import { concatChunks, decodeSafetensors, readFloat32, safetensorsChunks, type NamedTensor } from './safetensors.js';
 
 /** Everything needed to continue training exactly where it stopped. */
 export interface TrainingState {
   config: NetConfig;
-  /** Flat parameters and momentum in the layout of `paramLayout(config)`. */
+  /** Flat parameters in the layout of `paramLayout(config)`. */
   params: Float32Array;
-  velocity: Float32Array;
+  /** Optimizer state tensors by name (velocity, m, v, squareAvg), in the same layout. */
+  state: Record<string, Float32Array>;
+  /** Steps taken by optimizers that count them (Adam's t), by state group (e.g. `m+v`). */
+  optimizerSteps: Record<string, number>;
   /** The model RNG's state (the next epoch's shuffle comes from it). */
   rng: (number | null)[];
   epochs: number;
@@ -25,6 +29,8 @@ export const MAX_CHECKPOINT_PARAMS = 1 << 28;
 
 /** The `__metadata__` keys a checkpoint holds (besides the checksums, which safetensors.ts handles). */
 const METADATA_KEYS = new Set(['format', 'config', 'epochs', 'steps', 'rng']);
+/** Optional keys: absent from checkpoints of models that never counted optimizer steps. */
+const OPTIONAL_METADATA_KEYS = new Set(['optimizer_steps']);
 
 function tensors(layout: ParamLayout, flat: Float32Array, prefix: string): NamedTensor[] {
   return layout.layers.flatMap(({ nIn, nOut, weight, bias }, t) => [
@@ -34,19 +40,24 @@ function tensors(layout: ParamLayout, flat: Float32Array, prefix: string): Named
 }
 
 /**
- * A checkpoint as safetensors chunks: `layers.T.weight` [units, inputs], `layers.T.bias`, the momentum
- * under `optimizer.velocity.layers.T.*`, and in `__metadata__` the format, the model config (JSON),
- * epochs and steps trained, the RNG state (JSON), and CRC-32s of the data and the metadata.
+ * A checkpoint as safetensors chunks: `layers.T.weight` [units, inputs], `layers.T.bias`, each
+ * optimizer state tensor under `optimizer.<state>.layers.T.*` (velocity, m, v, squareAvg), and in
+ * `__metadata__` the format, the model config (JSON), epochs and steps trained, the RNG state (JSON),
+ * the optimizers' own step counts (`optimizer_steps`, JSON, when there are any), and CRC-32s of the
+ * data and the metadata.
  */
 export function checkpointChunks(state: TrainingState): Generator<Uint8Array> {
   const layout = paramLayout(state.config.inputSize, state.config.layers.map((l) => l.units));
-  return safetensorsChunks([...tensors(layout, state.params, ''), ...tensors(layout, state.velocity, 'optimizer.velocity.')], {
+  const stateTensors = OPTIMIZER_STATES.filter((name) => state.state[name]).flatMap((name) => tensors(layout, state.state[name], `optimizer.${name}.`));
+  const metadata: Record<string, string> = {
     format: CHECKPOINT_FORMAT,
     config: JSON.stringify(state.config),
     epochs: String(state.epochs),
     steps: String(state.steps),
     rng: JSON.stringify(state.rng),
-  });
+  };
+  if (Object.keys(state.optimizerSteps).length) metadata.optimizer_steps = JSON.stringify(state.optimizerSteps);
+  return safetensorsChunks([...tensors(layout, state.params, ''), ...stateTensors], metadata);
 }
 
 /** The checkpoint as one .safetensors file. */
@@ -116,14 +127,19 @@ export function readCheckpoint(file: Uint8Array): TrainingState {
   if (metadata.format !== CHECKPOINT_FORMAT) {
     throw new DataError(`not a webgpu-train checkpoint (format ${JSON.stringify(metadata.format)}, expected ${CHECKPOINT_FORMAT})`);
   }
-  const unknownKey = Object.keys(metadata).find((k) => !METADATA_KEYS.has(k));
-  if (unknownKey !== undefined) throw damaged(`unknown __metadata__ key ${JSON.stringify(unknownKey)} (known: ${[...METADATA_KEYS].join(', ')})`);
+  const unknownKey = Object.keys(metadata).find((k) => !METADATA_KEYS.has(k) && !OPTIONAL_METADATA_KEYS.has(k));
+  if (unknownKey !== undefined) {
+    throw damaged(`unknown __metadata__ key ${JSON.stringify(unknownKey)} (known: ${[...METADATA_KEYS, ...OPTIONAL_METADATA_KEYS].join(', ')})`);
+  }
   const missing = [...METADATA_KEYS].find((k) => !Object.hasOwn(metadata, k));
   if (missing !== undefined) throw damaged(`__metadata__ has no ${missing}`);
   const config = parseConfig(metadata.config);
   const rng = parseRng(metadata.rng);
   const epochs = parseCounter('epochs', metadata.epochs);
   const steps = parseCounter('steps', metadata.steps);
+  const optimizerSteps = metadata.optimizer_steps === undefined ? {} : parseOptimizerSteps(metadata.optimizer_steps);
+  // Which optimizer states the file holds, from the tensor names alone (nothing allocated yet).
+  const states = OPTIMIZER_STATES.filter((name) => [...found.keys()].some((k) => k.startsWith(`optimizer.${name}.`)));
 
   // The declared size, against the limit and the file, before allocating anything.
   const units = config.layers.map((l) => l.units);
@@ -134,12 +150,16 @@ export function readCheckpoint(file: Uint8Array): TrainingState {
   }
   const floats = layout.layers.reduce((n, l) => n + l.weight.length + l.bias.length, 0);
   const held = [...found.values()].reduce((n, t) => n + t.bytes.length, 0);
-  if (held !== 2 * floats * 4) {
-    throw damaged(`its config declares ${declared}, so the file must hold ${2 * floats} floats (${2 * floats * 4} bytes: weights and momentum), but it holds ${held} bytes`);
+  const copies = 1 + states.length;
+  if (held !== copies * floats * 4) {
+    throw damaged(
+      `its config declares ${declared}, so with ${states.length ? `optimizer state ${states.join(', ')}` : 'no optimizer state'} the file must hold ` +
+        `${copies * floats} floats (${copies * floats * 4} bytes), but it holds ${held} bytes`,
+    );
   }
 
   const expected = new Map(
-    [...tensors(layout, new Float32Array(0), ''), ...tensors(layout, new Float32Array(0), 'optimizer.velocity.')].map((t) => [t.name, t]),
+    [...tensors(layout, new Float32Array(0), ''), ...states.flatMap((name) => tensors(layout, new Float32Array(0), `optimizer.${name}.`))].map((t) => [t.name, t]),
   );
   const extra = [...found.keys()].find((name) => !expected.has(name));
   if (extra !== undefined) throw new DataError(`checkpoint holds an unknown tensor ${JSON.stringify(extra)}; expected only ${[...expected.keys()].slice(0, 4).join(', ')}, …`);
@@ -160,5 +180,24 @@ export function readCheckpoint(file: Uint8Array): TrainingState {
     });
     return flat;
   };
-  return { config, params: unpack(''), velocity: unpack('optimizer.velocity.'), rng, epochs, steps };
+  const state: Record<string, Float32Array> = {};
+  for (const name of states) state[name] = unpack(`optimizer.${name}.`);
+  return { config, params: unpack(''), state, optimizerSteps, rng, epochs, steps };
+}
+
+/** `optimizer_steps`: a JSON object of whole-number step counts by optimizer state group. */
+function parseOptimizerSteps(text: string): Record<string, number> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw damaged(`optimizer_steps: ${(error as Error).message}`);
+  }
+  const groups = new Set(Object.values(OPTIMIZER_MODULE_GROUPS));
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw damaged('optimizer_steps must be a JSON object of step counts');
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!groups.has(key)) throw damaged(`optimizer_steps has an unknown key ${JSON.stringify(key)} (known: ${[...groups].join(', ')})`);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw damaged(`optimizer_steps.${key} must be a whole number ≥ 0, got ${JSON.stringify(value)}`);
+  }
+  return parsed as Record<string, number>;
 }

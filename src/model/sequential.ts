@@ -9,7 +9,10 @@ import { OPTIMIZERS, type LossName, type OptimizerName } from '../types.js';
 import { netConfig, outputSize, type LayerSpec, type NetConfig } from './config.js';
 import { initialParams } from './init.js';
 import { paramLayout, type ParamLayout } from './layout.js';
-import { checkedOptions, kindOf, oneOf } from '../options.js';
+import { checkedOptions, kindOf } from '../options.js';
+import { OPTIMIZER_STATES, stepGroup } from '../optimizers/index.js';
+import { optimizerSettings } from '../optimizers/settings.js';
+import { checkedSchedule, scheduledRate, type Schedule, type ScheduleType } from '../train/schedules.js';
 import { Rng } from './rng.js';
 
 export interface ModelOptions {
@@ -46,10 +49,25 @@ export interface FitOptions {
   batchSize?: number | 'full';
   /** Reshuffle the samples every epoch with the model's seeded RNG (default true). */
   shuffle?: boolean;
+  /** 'sgd' (default), 'momentum', 'nesterov', 'adam', 'adamw' or 'rmsprop' (formulas in the README). */
   optimizer?: OptimizerName;
+  /** The base rate μ (default 0.01); a schedule scales it per step. */
   learningRate?: number;
-  /** β of momentum (default 0.9). */
+  /** β of momentum and nesterov (default 0.9). */
   momentum?: number;
+  /** Adam's and AdamW's β1 (default 0.9) and β2 (default 0.999). */
+  beta1?: number;
+  beta2?: number;
+  /** ε of adam, adamw and rmsprop (default 1e-8). */
+  epsilon?: number;
+  /** ρ of rmsprop (default 0.99, PyTorch's alpha). */
+  rho?: number;
+  /** λ: L2 (λw added to the gradient, every parameter) for all but adamw, where it is the decoupled decay (default 0.01 there, 0 elsewhere). */
+  weightDecay?: number;
+  /** Clip the raw gradients to this global L2 norm before the update (PyTorch's clip_grad_norm_); off when left out. */
+  clipNorm?: number;
+  /** Learning-rate schedule, per step: 'constant' (default), 'step', 'exponential', 'cosine', or an object with its settings and `warmupSteps`. */
+  schedule?: ScheduleType | Schedule;
   /** Called as loss values arrive (every 16 steps and at each epoch's end); never stalls the GPU. */
   onProgress?: (p: Progress) => void;
   /**
@@ -111,6 +129,10 @@ export class Sequential {
   private pending = 0;
   private stepsTrained = 0;
   private checkpoint: Uint8Array<ArrayBuffer> | null = null;
+  /** Optimizer state tensors in use (saved in checkpoints); velocity always, as older files have it. */
+  private readonly usedStates = new Set<string>(['velocity']);
+  /** Steps taken by optimizers that count them (Adam's t), by state group. */
+  private optimizerSteps: Record<string, number> = {};
   /** lastCheckpoint decoded: what a diverged epoch is rolled back to. */
   private checkpointState: TrainingState | null = null;
 
@@ -153,16 +175,11 @@ export class Sequential {
     const state = readCheckpoint(file);
     const model = await Sequential.create({ ...state.config, backend: options.backend });
     try {
-      const engine = model.live();
-      await engine.writeParams(state.params);
-      await engine.writeVelocity(state.velocity);
+      await model.restore(model.live(), state);
     } catch (error) {
       model.dispose(); // a load that fails leaves nothing allocated behind
       throw error;
     }
-    model.rng.setState(state.rng);
-    model.epochsTrained = state.epochs;
-    model.stepsTrained = state.steps;
     return model;
   }
 
@@ -176,8 +193,30 @@ export class Sequential {
   }
 
   private async state(e: Engine): Promise<TrainingState> {
-    const [params, velocity] = await Promise.all([e.readParams(), e.readVelocity()]);
-    return { config: this.config, params, velocity, rng: this.rng.getState(), epochs: this.epochsTrained, steps: this.stepsTrained };
+    const names = OPTIMIZER_STATES.filter((name) => this.usedStates.has(name));
+    const [params, ...tensors] = await Promise.all([e.readParams(), ...names.map((name) => e.readState(name))]);
+    const state = Object.fromEntries(names.map((name, i) => [name, tensors[i]]));
+    return { config: this.config, params, state, optimizerSteps: { ...this.optimizerSteps }, rng: this.rng.getState(), epochs: this.epochsTrained, steps: this.stepsTrained };
+  }
+
+  /** Puts a training state into the engine and the model's counters (load, and a diverged epoch's rollback). */
+  private async restore(e: Engine, kept: TrainingState): Promise<void> {
+    await e.writeParams(kept.params);
+    for (const name of new Set([...this.usedStates, ...Object.keys(kept.state)])) {
+      await e.writeState(name, kept.state[name] ?? new Float32Array(this.layout.total));
+      this.usedStates.add(name);
+    }
+    this.optimizerSteps = { ...kept.optimizerSteps };
+    this.rng.setState(kept.rng);
+    this.epochsTrained = kept.epochs;
+    this.stepsTrained = kept.steps;
+  }
+
+  /** Zeroes every optimizer state tensor and step count (setWeights, resetOptimizer). */
+  private async zeroOptimizer(e: Engine): Promise<void> {
+    for (const name of this.usedStates) await e.writeState(name, new Float32Array(this.layout.total));
+    this.optimizerSteps = {};
+    this.checkpointState = null;
   }
 
   /** Reads the training state back and keeps it as lastCheckpoint (and decoded, to restore from). */
@@ -191,13 +230,10 @@ export class Sequential {
    * After a diverged epoch: puts back the state kept at the start of that epoch, when there is one
    * (fit keeps it whenever checkpointEvery is 1). Returns whether it did.
    */
-  private restoreEpochStart(e: Engine): boolean {
+  private async restoreEpochStart(e: Engine): Promise<boolean> {
     const kept = this.checkpointState;
     if (!kept || kept.epochs !== this.epochsTrained) return false;
-    e.writeParams(kept.params);
-    e.writeVelocity(kept.velocity);
-    this.rng.setState(kept.rng);
-    this.stepsTrained = kept.steps;
+    await this.restore(e, kept);
     return true;
   }
 
@@ -245,13 +281,8 @@ export class Sequential {
     if (typeof epochs !== 'number' || !Number.isInteger(epochs) || epochs < 1 || epochs > MAX_EPOCHS) {
       throw new ConfigError(`epochs must be a whole number from 1 to ${MAX_EPOCHS}, got ${kindOf(epochs)}`);
     }
-    const optimizer = oneOf('optimizer', options.optimizer ?? 'sgd', OPTIMIZERS);
-    const learningRate = options.learningRate ?? 0.01;
-    if (typeof learningRate !== 'number' || !(learningRate > 0) || !Number.isFinite(learningRate)) {
-      throw new ConfigError(`learningRate must be a positive finite number, got ${kindOf(learningRate)}`);
-    }
-    const momentum = options.momentum ?? 0.9;
-    if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1)) throw new ConfigError(`momentum must be a number in [0, 1), got ${kindOf(momentum)}`);
+    const { module: optimizer, settings } = optimizerSettings(options);
+    const learningRate = settings.learningRate;
     const batchOption = options.batchSize;
     if (batchOption !== undefined && batchOption !== 'full' && (typeof batchOption !== 'number' || !Number.isInteger(batchOption) || batchOption < 1)) {
       throw new ConfigError(`batchSize must be a whole number ≥ 1 or 'full', got ${kindOf(batchOption)}`);
@@ -270,8 +301,13 @@ export class Sequential {
       throw new DataError(`batchSize ${batchSize} is larger than the dataset (${data.rows} samples); use batchSize: 'full' for full-batch descent`);
     }
     const steps = Math.ceil(data.rows / batchSize);
+    checkedSchedule(options.schedule, learningRate, this.stepsTrained + epochs * steps); // errors now, not when the fit's turn comes
     return this.run(async (e) => {
       this.adoptTrainingSet(e, set);
+      // By default a schedule spans this fit (from wherever the model's training stands when it starts).
+      const schedule = checkedSchedule(options.schedule, learningRate, this.stepsTrained + epochs * steps);
+      const group = stepGroup(optimizer);
+      optimizer.state.forEach((name) => this.usedStates.add(name));
       // Divergence in this fit's first epoch can then still go back to where the fit started.
       if (checkpointEvery > 0 && this.checkpointState?.epochs !== this.epochsTrained) await this.keepCheckpoint(e);
       const history: History = { loss: [] };
@@ -282,7 +318,13 @@ export class Sequential {
         let done = 0;
         let weighted = 0;
         const rowsOf = (s: number) => Math.min(batchSize, data.rows - s * batchSize);
-        const losses = await e.trainEpoch(data, order, batchSize, { kind: optimizer, learningRate, momentum }, (first, values) => {
+        const counted = optimizer.countsSteps ? (this.optimizerSteps[group] ?? 0) : 0;
+        const scalars = Array.from({ length: steps }, (_, s) => {
+          const lr = scheduledRate(schedule, learningRate, this.stepsTrained + s);
+          return { lr, ...optimizer.stepScalars(lr, counted + s + 1, settings) };
+        });
+        const rule = { optimizer, settings };
+        const losses = await e.trainEpoch(data, order, batchSize, rule, scalars, (first, values) => {
           values.forEach((l, i) => (weighted += l * rowsOf(first + i)));
           done = first + values.length;
           // The last group of an epoch is reported once, by the epoch's own report below.
@@ -303,7 +345,7 @@ export class Sequential {
         if (!Number.isFinite(epochLoss)) {
           const bad = losses.findIndex((l) => !Number.isFinite(l));
           const where = `at epoch ${this.epochsTrained + 1} (epoch ${epoch} of this fit call), step ${bad + 1}`;
-          const restored = this.restoreEpochStart(e);
+          const restored = await this.restoreEpochStart(e);
           throw new TrainingDivergedError(
             `the training loss became ${losses[bad]} ${where}: lower the learning rate (now ${learningRate}) or rescale the inputs. ` +
               (restored
@@ -314,6 +356,7 @@ export class Sequential {
         history.loss.push(epochLoss);
         this.epochsTrained++;
         this.stepsTrained += steps;
+        if (optimizer.countsSteps) this.optimizerSteps[group] = counted + steps;
         if (checkpointEvery > 0 && epoch % checkpointEvery === 0) await this.keepCheckpoint(e);
         options.onProgress?.({
           epoch,
@@ -455,8 +498,7 @@ export class Sequential {
     });
     return this.run(async (e) => {
       await e.writeParams(flat);
-      await e.writeVelocity(new Float32Array(this.layout.total));
-      this.checkpointState = null;
+      await this.zeroOptimizer(e);
     });
   }
 
@@ -465,10 +507,7 @@ export class Sequential {
    * without a restore, or to start a new phase of training without the old velocity.
    */
   resetOptimizer(): Promise<void> {
-    return this.run(async (e) => {
-      await e.writeVelocity(new Float32Array(this.layout.total));
-      this.checkpointState = null;
-    });
+    return this.run((e) => this.zeroOptimizer(e));
   }
 
   /** Live GPU buffers and bytes held by this model (zero on the CPU backend). */
@@ -490,7 +529,23 @@ export class Sequential {
   }
 }
 
-const FIT_OPTION_KEYS = ['epochs', 'batchSize', 'shuffle', 'optimizer', 'learningRate', 'momentum', 'onProgress', 'checkpointEvery'] as const;
+const FIT_OPTION_KEYS = [
+  'epochs',
+  'batchSize',
+  'shuffle',
+  'optimizer',
+  'learningRate',
+  'momentum',
+  'beta1',
+  'beta2',
+  'epsilon',
+  'rho',
+  'weightDecay',
+  'clipNorm',
+  'schedule',
+  'onProgress',
+  'checkpointEvery',
+] as const;
 /** fit's default batch size (smaller datasets train full-batch). */
 const DEFAULT_BATCH = 32;
 

@@ -1,148 +1,141 @@
-import * as cpu from '../cpu/index.js';
-import { denseActivation, outputSize, type NetConfig } from '../model/config.js';
+import { CPU_TWINS, type Tensor } from '../kernels/twins.js';
+import { gradNormWorkgroups } from '../kernels/workgroups.js';
+import { outputSize, type NetConfig } from '../model/config.js';
 import type { ParamLayout } from '../model/layout.js';
-import type { Dataset, Engine, GradientResult, StepOptimizer } from './engine.js';
+import { activationWidths, planStep, type ModelShape, type TrainingRule } from '../plan/planner.js';
+import type { PlanKind, StepPlan, StepValues, View } from '../plan/types.js';
+import type { Dataset, Engine, GradientResult, StepScalarValues } from './engine.js';
+
+const NO_SCALARS: StepScalarValues = { lr: 0, stepSize: 0, bc2Sqrt: 1, decay: 1 };
 
 /**
- * The CPU backend: the reference functions of src/cpu called in the order the GPU runs its kernels,
- * in float32. Slow, simple, and the yardstick for the GPU.
+ * The CPU backend: interprets the planner's step plans with the kernels' CPU twins (src/cpu), in
+ * float32 storage. Slow, simple, and the yardstick for the GPU, which records the same plans.
  */
 export class CpuEngine implements Engine {
   readonly kind = 'cpu';
-  private params: Float32Array;
-  private velocity: Float32Array;
-  private grads: Float32Array;
+  onPlan: ((plan: StepPlan) => void) | null = null;
+  private readonly model: ModelShape;
+  /** The model's buffers: params, grads, state.<name>, the clip factor. */
+  private readonly buffers = new Map<string, Tensor>();
 
-  constructor(
-    private readonly cfg: NetConfig,
-    private readonly layout: ParamLayout,
-    initial: Float32Array,
-  ) {
-    this.params = initial.slice();
-    this.velocity = new Float32Array(layout.total);
-    this.grads = new Float32Array(layout.total);
+  constructor(cfg: NetConfig, layout: ParamLayout, initial: Float32Array) {
+    this.model = { cfg, layout };
+    this.buffers.set('params', initial.slice());
+    this.buffers.set('grads', new Float32Array(layout.total));
+    this.buffers.set('gradNorm.scale', new Float32Array(1));
+    this.buffers.set('gradNorm.partial', new Float32Array(gradNormWorkgroups(layout.total).parts));
   }
 
-  private view(slot: { offset: number; length: number }, of: Float32Array): Float32Array {
-    return of.subarray(slot.offset, slot.offset + slot.length);
-  }
-
-  /** U and Z of every layer for a batch; Z of the output is softmax(U) for a softmax layer. */
-  private forward(x: Float32Array, rows: number): { u: Float32Array[]; z: Float32Array[] } {
-    const u: Float32Array[] = [];
-    const z: Float32Array[] = [];
-    let input = x;
-    this.cfg.layers.forEach((layer, t) => {
-      const { nIn, nOut, weight, bias } = this.layout.layers[t];
-      const ut = new Float32Array(rows * nOut);
-      const zt = new Float32Array(rows * nOut);
-      cpu.denseForward(ut, zt, input, this.view(weight, this.params), this.view(bias, this.params), rows, nIn, nOut, denseActivation(layer.activation), layer.slope);
-      u.push(ut);
-      z.push(zt);
-      input = zt;
-    });
-    return { u, z };
-  }
-
-  private outputOf(u: Float32Array[], z: Float32Array[], rows: number): Float32Array {
-    const last = this.cfg.layers.length - 1;
-    if (this.cfg.layers[last].activation !== 'softmax') return z[last];
-    const p = new Float32Array(z[last].length);
-    cpu.softmaxForward(p, u[last], rows, outputSize(this.cfg));
-    return p;
-  }
-
-  /** Output δ from targets with the model's loss; returns the batch loss. */
-  private lossDelta(du: Float32Array, u: Float32Array, z: Float32Array, y: Float32Array, rows: number): number {
-    const cols = outputSize(this.cfg);
-    const out = this.cfg.layers[this.cfg.layers.length - 1];
-    if (this.cfg.loss === 'crossEntropy') return cpu.softmaxCrossEntropy(du, u, y, rows, cols);
-    if (this.cfg.loss === 'binaryCrossEntropy') return cpu.sigmoidBce(du, u, y, rows, cols);
-    return cpu.mseLoss(du, u, z, y, rows, cols, denseActivation(out.activation), out.slope);
-  }
-
-  /** Fills this.grads from the output δ; returns ∂ℓ/∂X when asked. */
-  private backward(x: Float32Array, u: Float32Array[], z: Float32Array[], delta: Float32Array, rows: number, wantInputGrad: boolean): Float32Array {
-    let d = delta;
-    for (let t = this.cfg.layers.length - 1; t >= 0; t--) {
-      const { nIn, nOut, weight, bias } = this.layout.layers[t];
-      const input = t === 0 ? x : z[t - 1];
-      cpu.matmul(this.view(weight, this.grads), d, input, nOut, nIn, rows, true, false);
-      cpu.biasGrad(this.view(bias, this.grads), d, rows, nOut);
-      if (t === 0 && !wantInputGrad) break;
-      const prev = new Float32Array(rows * nIn);
-      const act = t === 0 ? 'linear' : denseActivation(this.cfg.layers[t - 1].activation);
-      const slope = t === 0 ? 0 : this.cfg.layers[t - 1].slope;
-      cpu.denseBackwardInput(prev, d, this.view(weight, this.params), t === 0 ? x : u[t - 1], rows, nIn, nOut, act, slope);
-      d = prev;
+  private state(name: string): Float32Array {
+    const key = `state.${name}`;
+    let values = this.buffers.get(key) as Float32Array | undefined;
+    if (!values) {
+      values = new Float32Array(this.model.layout.total);
+      this.buffers.set(key, values);
     }
-    return d;
+    return values;
   }
 
-  async trainEpoch(data: Dataset, order: Uint32Array, batchSize: number, opt: StepOptimizer, onLosses: (first: number, losses: Float32Array) => void): Promise<Float32Array> {
-    const y = data.y!;
-    const nIn = this.cfg.inputSize;
-    const nOut = outputSize(this.cfg);
-    const steps = Math.ceil(data.rows / batchSize);
-    const losses = new Float32Array(steps);
-    for (let s = 0; s < steps; s++) {
-      const rows = Math.min(batchSize, data.rows - s * batchSize);
-      const xb = new Float32Array(rows * nIn);
-      const yb = new Float32Array(rows * nOut);
-      cpu.gatherRows(xb, data.x, order, s * batchSize, rows, nIn);
-      cpu.gatherRows(yb, y, order, s * batchSize, rows, nOut);
-      const { u, z } = this.forward(xb, rows);
-      const last = u.length - 1;
-      const delta = new Float32Array(rows * nOut);
-      losses[s] = this.lossDelta(delta, u[last], z[last], yb, rows);
-      this.backward(xb, u, z, delta, rows, false);
-      if (opt.kind === 'sgd') cpu.sgdUpdate(this.params, this.grads, this.layout.total, opt.learningRate);
-      else cpu.momentumUpdate(this.params, this.velocity, this.grads, this.layout.total, opt.learningRate, opt.momentum);
+  private plan(kind: PlanKind, rows: number, rule?: TrainingRule): StepPlan {
+    const plan = planStep(this.model, kind, rows, rule);
+    this.onPlan?.(plan);
+    return plan;
+  }
+
+  /** The buffers a plan binds: the model's, plus batch and activation buffers for `rows` and the dataset's. */
+  private workspace(rows: number, extra: Record<string, Tensor>): Map<string, Tensor> {
+    const space = new Map(this.buffers);
+    for (const [name, width] of Object.entries(activationWidths(this.model))) space.set(name, new Float32Array(rows * width));
+    space.set('lossLog', new Float32Array(1));
+    for (const [name, values] of Object.entries(extra)) space.set(name, values);
+    return space;
+  }
+
+  private run(plan: StepPlan, space: Map<string, Tensor>, step: StepValues): void {
+    for (const inv of plan.invocations) {
+      const tensors: Record<string, Tensor> = {};
+      for (const [binding, view] of Object.entries(inv.tensors)) tensors[binding] = this.view(space, view, inv.kernel);
+      const twin = CPU_TWINS[inv.kernel];
+      if (!twin) throw new Error(`kernel ${inv.kernel} has no CPU twin`);
+      twin(tensors, inv.params, inv.constants, step);
+    }
+  }
+
+  private view(space: Map<string, Tensor>, view: View, kernel: string): Tensor {
+    const buffer = view.buffer.startsWith('state.') ? this.state(view.buffer.slice(6)) : space.get(view.buffer);
+    if (!buffer) throw new Error(`${kernel}: no buffer ${view.buffer}`);
+    if (view.offset === undefined && view.length === undefined) return buffer;
+    const offset = view.offset ?? 0;
+    return buffer.subarray(offset, view.length === undefined ? undefined : offset + view.length);
+  }
+
+  async trainEpoch(
+    data: Dataset,
+    order: Uint32Array,
+    batchSize: number,
+    rule: TrainingRule,
+    steps: StepScalarValues[],
+    onLosses: (first: number, losses: Float32Array) => void,
+  ): Promise<Float32Array> {
+    const count = Math.ceil(data.rows / batchSize);
+    const losses = new Float32Array(count);
+    const dataset = { 'dataset.x': data.x, 'dataset.y': data.y!, 'dataset.order': order, lossLog: losses };
+    const full = this.plan('train', batchSize, rule);
+    const tailRows = data.rows - (count - 1) * batchSize;
+    const tail = tailRows === batchSize ? full : this.plan('train', tailRows, rule);
+    const space = this.workspace(batchSize, dataset);
+    const tailSpace = tail === full ? space : this.workspace(tailRows, dataset);
+    for (let s = 0; s < count; s++) {
+      const last = s === count - 1;
+      this.run(last ? tail : full, last ? tailSpace : space, { start: s * batchSize, slot: s, ...steps[s] });
       onLosses(s, losses.subarray(s, s + 1));
-      // Let the event loop breathe (progress bars, UI) about every 50 ms of work.
+      // Let the event loop breathe (progress bars, UI) every 16 steps.
       if (s % 16 === 15) await new Promise((resolve) => setTimeout(resolve, 0));
     }
     return losses;
   }
 
   async infer(data: Dataset): Promise<{ outputs: Float32Array; loss: number | null }> {
-    const { u, z } = this.forward(data.x, data.rows);
-    const last = u.length - 1;
-    const outputs = this.outputOf(u, z, data.rows);
-    if (!data.y) return { outputs, loss: null };
-    const delta = new Float32Array(data.rows * outputSize(this.cfg));
-    return { outputs, loss: this.lossDelta(delta, u[last], z[last], data.y, data.rows) };
+    const kind = data.y ? 'inferLoss' : 'infer';
+    const identity = new Uint32Array(data.rows).map((_, i) => i);
+    const extra: Record<string, Tensor> = { 'dataset.x': data.x, 'dataset.order': identity };
+    if (data.y) extra['dataset.y'] = data.y;
+    const space = this.workspace(data.rows, extra);
+    this.run(this.plan(kind, data.rows), space, { start: 0, slot: 0, ...NO_SCALARS });
+    const outputs = (space.get(`z${this.model.cfg.layers.length - 1}`) as Float32Array).slice();
+    return { outputs, loss: data.y ? (space.get('lossLog') as Float32Array)[0] : null };
   }
 
   async gradients(x: Float32Array, rows: number, target: { y: Float32Array } | { outputGrad: Float32Array }): Promise<GradientResult> {
-    const { u, z } = this.forward(x, rows);
-    const last = u.length - 1;
-    const delta = new Float32Array(rows * outputSize(this.cfg));
-    let loss: number | null = null;
-    if ('y' in target) {
-      loss = this.lossDelta(delta, u[last], z[last], target.y, rows);
-    } else {
-      const out = this.cfg.layers[last];
-      cpu.activationBackward(delta, target.outputGrad, u[last], delta.length, denseActivation(out.activation), out.slope);
-    }
-    const inputGrad = this.backward(x, u, z, delta, rows, true);
-    return { loss, grads: this.grads.slice(), inputGrad, output: this.outputOf(u, z, rows) };
+    const fromTargets = 'y' in target;
+    const space = this.workspace(rows, {});
+    (space.get('batch.x') as Float32Array).set(x);
+    (space.get('batch.y') as Float32Array).set(fromTargets ? target.y : target.outputGrad);
+    this.run(this.plan(fromTargets ? 'gradTargets' : 'gradGiven', rows), space, { start: 0, slot: 0, ...NO_SCALARS });
+    const last = this.model.cfg.layers.length - 1;
+    return {
+      loss: fromTargets ? (space.get('lossLog') as Float32Array)[0] : null,
+      grads: (this.buffers.get('grads') as Float32Array).slice(),
+      inputGrad: (space.get('batch.dx') as Float32Array).slice(),
+      output: (space.get(`z${last}`) as Float32Array).slice(0, rows * outputSize(this.model.cfg)),
+    };
   }
 
   async readParams(): Promise<Float32Array> {
-    return this.params.slice();
+    return (this.buffers.get('params') as Float32Array).slice();
   }
 
   writeParams(params: Float32Array): void {
-    this.params.set(params);
+    (this.buffers.get('params') as Float32Array).set(params);
   }
 
-  async readVelocity(): Promise<Float32Array> {
-    return this.velocity.slice();
+  async readState(name: string): Promise<Float32Array> {
+    return this.state(name).slice();
   }
 
-  writeVelocity(velocity: Float32Array): void {
-    this.velocity.set(velocity);
+  writeState(name: string, values: Float32Array): void {
+    this.state(name).set(values);
   }
 
   release(): void {}

@@ -1,12 +1,8 @@
-import type { OptimizerName } from '../types.js';
+import type { StepPlan, StepValues } from '../plan/types.js';
+import type { TrainingRule } from '../plan/planner.js';
 
-/** The optimizer of one epoch's steps. */
-export interface StepOptimizer {
-  kind: OptimizerName;
-  learningRate: number;
-  /** β of momentum (ignored by sgd). */
-  momentum: number;
-}
+/** The per-step values of one training step other than its batch start and loss slot. */
+export type StepScalarValues = Omit<StepValues, 'start' | 'slot'>;
 
 /** A dataset handed to a backend once (uploaded to the GPU once) and trained on for many epochs. */
 export interface Dataset {
@@ -28,17 +24,24 @@ export interface GradientResult {
 }
 
 /**
- * What a backend does; Sequential does the checking and the bookkeeping around it. The GPU and CPU
- * backends run the same kernels in the same order, so their numbers agree to rounding.
+ * What a backend does; Sequential does the checking and the bookkeeping around it. Both backends
+ * run the step plans of plan/planner.ts: the GPU records them, the CPU interprets them with the
+ * kernels' CPU twins, so their numbers agree to rounding.
  */
 export interface Engine {
   readonly kind: 'gpu' | 'cpu';
-  /** Trains one epoch: batches follow `order`; returns each step's batch loss. */
+  /** Called with every plan the engine builds (tests check both backends run the same lists). */
+  onPlan: ((plan: StepPlan) => void) | null;
+  /**
+   * Trains one epoch: batches follow `order`; `steps[s]` holds step s's rate and optimizer scalars.
+   * Returns each step's batch loss.
+   */
   trainEpoch(
     data: Dataset,
     order: Uint32Array,
     batchSize: number,
-    optimizer: StepOptimizer,
+    rule: TrainingRule,
+    steps: StepScalarValues[],
     onLosses: (firstStep: number, losses: Float32Array) => void,
   ): Promise<Float32Array>;
   /** Forward pass over a dataset: outputs [rows, outputs] and, with targets, the mean loss. */
@@ -46,9 +49,10 @@ export interface Engine {
   /** Gradients for one batch without updating: from targets `y`, or from a given ∂ℓ/∂Ŷ. */
   gradients(x: Float32Array, rows: number, target: { y: Float32Array } | { outputGrad: Float32Array }): Promise<GradientResult>;
   readParams(): Promise<Float32Array>;
-  writeParams(params: Float32Array): void;
-  readVelocity(): Promise<Float32Array>;
-  writeVelocity(velocity: Float32Array): void;
+  writeParams(params: Float32Array): void | Promise<void>;
+  /** An optimizer state tensor in the flat layout (zeros if it was never used). */
+  readState(name: string): Promise<Float32Array>;
+  writeState(name: string, values: Float32Array): void | Promise<void>;
   /** Frees what belongs to a dataset (GPU buffers); a no-op on the CPU. */
   release(data: Dataset): void;
   stats(): { buffers: number; bytes: number };

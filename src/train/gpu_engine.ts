@@ -1,23 +1,19 @@
 import type { GpuContext } from '../gpu/context.js';
 import { BufferUsage } from '../gpu/flags.js';
-import { createBindGroup, createUniform, encode, hasStepBinding, packStruct, pipeline, STEP_BINDING, STEP_STRIDE, type Constants, type Dispatch, type Resource } from '../kernels/kernel.js';
-import type { KernelName, MatmulCore } from '../kernels/sources.js';
-import { elementwiseWorkgroups, matmulLaunch, optimizerWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP, type MatmulLaunch } from '../kernels/workgroups.js';
-import { denseActivation, outputSize, type NetConfig } from '../model/config.js';
-import type { ParamLayout, TensorSlot } from '../model/layout.js';
-import { ACTIVATION_ID } from '../types.js';
-import type { Dataset, Engine, GradientResult, StepOptimizer } from './engine.js';
+import { createBindGroup, createUniform, encode, hasStepBinding, packStruct, pipeline, STEP_BINDING, STEP_STRIDE, type Dispatch, type Resource } from '../kernels/kernel.js';
+import { elementwiseWorkgroups, gradNormWorkgroups, matmulLaunch, optimizerWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../kernels/workgroups.js';
+import { outputSize, type NetConfig } from '../model/config.js';
+import type { ParamLayout } from '../model/layout.js';
+import { OPTIMIZER_MODULES } from '../optimizers/index.js';
+import { activationWidths, planStep, type ModelShape, type TrainingRule } from '../plan/planner.js';
+import type { Invocation, PlanKind, StepPlan, StepValues, View } from '../plan/types.js';
+import type { Dataset, Engine, GradientResult, StepScalarValues } from './engine.js';
 import { SubmitPacer, type SubmitTicket } from './pacer.js';
 
-/** Per-batch GPU buffers, sized for `capacity` rows; shared by every plan of the model. */
+/** Per-batch GPU buffers (batch.x, batch.y, batch.dx, u<t>, z<t>, delta<t>), sized for `capacity` rows. */
 interface Activations {
   capacity: number;
-  xb: GPUBuffer;
-  yb: GPUBuffer;
-  u: GPUBuffer[];
-  z: GPUBuffer[];
-  delta: GPUBuffer[];
-  dx: GPUBuffer;
+  buffers: Map<string, GPUBuffer>;
 }
 
 interface GpuDataset {
@@ -27,8 +23,8 @@ interface GpuDataset {
   order: GPUBuffer;
 }
 
-/** Everything one step does, recorded once per (kind, rows, dataset): dispatches and their uniforms. */
-interface Plan {
+/** A step plan compiled for the GPU: dispatches and the uniforms they own. */
+interface CompiledPlan {
   dispatches: Dispatch[];
   uniforms: GPUBuffer[];
 }
@@ -49,29 +45,33 @@ export const STEPS_PER_SUBMIT = 16;
 /** Loss read-backs in flight before the CPU waits for the oldest (bounds how far it runs ahead). */
 const READBACK_RING = 3;
 const INFER_ROWS = 1024;
+const NO_SCALARS: StepScalarValues = { lr: 0, stepSize: 0, bc2Sqrt: 1, decay: 1 };
 
 /**
- * The GPU scheduler. Weights, gradients and momentum live in three buffers of the flat parameter
- * layout, allocated once. Activations are allocated for the largest batch seen. A training step is
- * a fixed list of dispatches (gather batch → dense forward per layer → loss and δ → weight, bias
- * and δ gradients per layer → one optimizer dispatch) whose bind groups are built once per batch
- * shape; an epoch records STEPS_PER_SUBMIT steps per submit, selecting each step's batch offset
- * and loss slot through a dynamic uniform offset, so nothing is written or read between steps.
+ * The GPU scheduler. It records the step plans of plan/planner.ts: weights, gradients and each
+ * optimizer state live in buffers of the flat parameter layout, allocated once (a state when its
+ * optimizer is first used). Activations are allocated for the largest batch seen. A plan's bind
+ * groups and uniforms are built once per plan; an epoch records STEPS_PER_SUBMIT steps per submit,
+ * selecting each step's batch offset, loss slot and rate through a dynamic uniform offset into the
+ * step buffer written once per epoch, so nothing is written or read between steps.
  */
 export class GpuEngine implements Engine {
   readonly kind = 'gpu';
+  onPlan: ((plan: StepPlan) => void) | null = null;
   private readonly owned = new Map<GPUBuffer, number>();
+  private readonly model: ModelShape;
   private readonly params: GPUBuffer;
   private readonly grads: GPUBuffer;
-  private readonly velocity: GPUBuffer;
-  private readonly sgdParams: GPUBuffer;
-  private readonly momentumParams: GPUBuffer;
+  private readonly states = new Map<string, GPUBuffer>();
+  private readonly gradScale: GPUBuffer;
+  private readonly gradParts: GPUBuffer;
+  private readonly clipParts: number;
   private acts: Activations | null = null;
   private slots = 0;
   private lossLog: GPUBuffer | null = null;
   private stepBuffer: GPUBuffer | null = null;
   private readonly ring: GPUBuffer[] = [];
-  private readonly plans = new Map<string, Plan>();
+  private readonly plans = new Map<string, CompiledPlan>();
   /** When submits finish, predicted per kind: training per batch size and optimizer, inference per batch. */
   private readonly pacers = new Map<string, SubmitPacer>();
   private readonly datasets = new Map<Dataset, GpuDataset>();
@@ -79,53 +79,40 @@ export class GpuEngine implements Engine {
 
   private constructor(
     private readonly ctx: GpuContext,
-    private readonly cfg: NetConfig,
-    private readonly layout: ParamLayout,
+    cfg: NetConfig,
+    layout: ParamLayout,
     initial: Float32Array,
   ) {
+    this.model = { cfg, layout };
     const bytes = layout.total * 4;
     this.params = this.own(ctx.createStorage('params', initial, BufferUsage.COPY_SRC));
     this.grads = this.own(ctx.createBuffer('grads', bytes, STORAGE));
-    this.velocity = this.own(ctx.createBuffer('velocity', bytes, STORAGE));
-    this.sgdParams = this.own(createUniform(ctx, 'sgdUpdate', 'params', { count: layout.total, lr: 0 }));
-    this.momentumParams = this.own(createUniform(ctx, 'momentumUpdate', 'params', { count: layout.total, lr: 0, beta: 0 }));
+    this.clipParts = gradNormWorkgroups(layout.total).parts;
+    this.gradParts = this.own(ctx.createBuffer('gradNorm.partial', Math.max(16, this.clipParts * 4), STORAGE));
+    this.gradScale = this.own(ctx.createBuffer('gradNorm.scale', 16, STORAGE));
   }
 
-  /** Builds the engine and compiles every pipeline it will use, before the first step. */
+  /** Builds the engine and compiles the pipelines training most likely uses, before the first step. */
   static async create(ctx: GpuContext, cfg: NetConfig, layout: ParamLayout, initial: Float32Array): Promise<GpuEngine> {
     const engine = new GpuEngine(ctx, cfg, layout, initial);
     await ctx.checked('compiling pipelines', () => engine.compileAll());
     return engine;
   }
 
-  /** Compiles what training uses; gradients()/backward() compile their extra pipelines on first use. */
+  /**
+   * Compiles the pipelines of the plans fit and evaluate run by default: training steps of fit's
+   * default batch (matmul constants depend on the batch size) with sgd and momentum, and inference.
+   * Other batch sizes and optimizers compile with their first plan.
+   */
   private async compileAll(): Promise<void> {
-    const layers = this.cfg.layers;
-    // Their matmul constants depend on the batch size too: compiled for the batch size most
-    // likely (fit's default, 32); other sizes compile with their first plan.
     const rows = 32;
-    const work: Promise<unknown>[] = layers.map((layer, t) => {
-      const { nIn, nOut } = this.layout.layers[t];
-      const mm = this.mm(rows, nOut, nIn);
-      return this.pipe('denseForward', { ...this.activationConstants(layer), ...mm.constants }, true, mm.core);
+    const plans = (['sgd', 'momentum'] as const).map((name) => {
+      const optimizer = OPTIMIZER_MODULES[name];
+      const settings = { learningRate: 0, momentum: 0.9, beta1: 0, beta2: 0, epsilon: 1, rho: 0, weightDecay: 0, clipNorm: 0 };
+      return planStep(this.model, 'train', rows, { optimizer, settings });
     });
-    for (let t = 1; t < layers.length; t++) {
-      const { nIn, nOut } = this.layout.layers[t];
-      const mm = this.mm(rows, nIn, nOut);
-      work.push(this.pipe('denseBackwardInput', { ...this.activationConstants(layers[t - 1]), ...mm.constants }, false, mm.core));
-    }
-    for (const { nIn, nOut } of this.layout.layers) {
-      const mm = this.mm(nOut, nIn, rows);
-      work.push(this.pipe('denseBackwardWeights', { TRANS_A: true, ROW_SUMS: true, ...mm.constants }, false, mm.core));
-    }
-    work.push(this.pipe('gatherRows'));
-    if (this.cfg.inputSize % 4 === 0) work.push(this.pipe('gatherRowsVec4'));
-    work.push(this.pipe('sgdUpdate'), this.pipe('momentumUpdate'));
-    const out = layers[layers.length - 1];
-    if (this.cfg.loss === 'crossEntropy') work.push(this.pipe('softmaxCrossEntropy'), this.pipe('softmaxForward'));
-    else if (this.cfg.loss === 'binaryCrossEntropy') work.push(this.pipe('sigmoidBce'));
-    else work.push(this.pipe('mseLoss', this.activationConstants(out)));
-    await Promise.all(work);
+    plans.push(planStep(this.model, 'inferLoss', rows));
+    await Promise.all(plans.flatMap((p) => p.invocations.map((inv) => this.pipelineOf(inv).pipeline)));
   }
 
   private own(buffer: GPUBuffer): GPUBuffer {
@@ -139,18 +126,14 @@ export class GpuEngine implements Engine {
     this.ctx.destroyBuffer(buffer);
   }
 
-  private activationConstants(layer: { activation: string; slope: number }): Constants {
-    const act = denseActivation(layer.activation as never);
-    return { ACTIVATION: ACTIVATION_ID[act], SLOPE: act === 'leakyRelu' ? layer.slope : 0 };
-  }
-
-  /** The matmul core's constants and grid for an output of rows × cols and depth K. */
-  private mm(rows: number, cols: number, K: number): MatmulLaunch {
-    return matmulLaunch(this.ctx.matmul, rows, cols, K);
-  }
-
-  private pipe(name: KernelName, constants: Constants = {}, transB = false, core: MatmulCore = this.ctx.matmulCore): Promise<GPUComputePipeline> {
-    return pipeline(this.ctx, name, transB ? { ...constants, TRANS_B: true } : constants, core);
+  /** An optimizer state buffer, created (zeroed) when first used. */
+  private state(name: string): GPUBuffer {
+    let buffer = this.states.get(name);
+    if (!buffer) {
+      buffer = this.own(this.ctx.createBuffer(`state.${name}`, this.model.layout.total * 4, STORAGE));
+      this.states.set(name, buffer);
+    }
+    return buffer;
   }
 
   // ---- buffers sized by batch and steps -------------------------------------------------------
@@ -158,21 +141,12 @@ export class GpuEngine implements Engine {
   private ensureCapacity(rows: number): Activations {
     if (this.acts && this.acts.capacity >= rows) return this.acts;
     this.dropPlans();
-    if (this.acts) {
-      const a = this.acts;
-      [a.xb, a.yb, a.dx, ...a.u, ...a.z, ...a.delta].forEach((b) => this.free(b));
+    if (this.acts) for (const b of this.acts.buffers.values()) this.free(b);
+    const buffers = new Map<string, GPUBuffer>();
+    for (const [name, width] of Object.entries(activationWidths(this.model))) {
+      buffers.set(name, this.own(this.ctx.createBuffer(name, rows * width * 4, STORAGE)));
     }
-    const make = (label: string, cols: number) => this.own(this.ctx.createBuffer(label, rows * cols * 4, STORAGE));
-    const nIn = this.cfg.inputSize;
-    this.acts = {
-      capacity: rows,
-      xb: make('batch.x', nIn),
-      yb: make('batch.y', outputSize(this.cfg)),
-      dx: make('batch.dx', nIn),
-      u: this.cfg.layers.map((l, t) => make(`u${t}`, l.units)),
-      z: this.cfg.layers.map((l, t) => make(`z${t}`, l.units)),
-      delta: this.cfg.layers.map((l, t) => make(`delta${t}`, l.units)),
-    };
+    this.acts = { capacity: rows, buffers };
     return this.acts;
   }
 
@@ -186,12 +160,13 @@ export class GpuEngine implements Engine {
     this.stepBuffer = this.own(this.ctx.createBuffer('steps', this.slots * STEP_STRIDE, BufferUsage.UNIFORM | BufferUsage.COPY_DST));
   }
 
-  /** Step s reads batch rows from s·batchSize of the order, and writes its loss to slot s. */
-  private writeSteps(steps: number, batchSize: number): void {
-    const bytes = new Uint8Array(steps * STEP_STRIDE);
-    for (let s = 0; s < steps; s++) {
-      bytes.set(new Uint8Array(packStruct('gatherRows', STEP_BINDING, { start: s * batchSize, slot: s })), s * STEP_STRIDE);
-    }
+  /** Step s reads batch rows from s·batchSize of the order, writes its loss to slot s, and trains with scalars[s]. */
+  private writeSteps(batchSize: number, scalars: StepScalarValues[]): void {
+    const bytes = new Uint8Array(scalars.length * STEP_STRIDE);
+    scalars.forEach((values, s) => {
+      const step: StepValues = { start: s * batchSize, slot: s, ...values };
+      bytes.set(new Uint8Array(packStruct('gatherRows', STEP_BINDING, { ...step })), s * STEP_STRIDE);
+    });
     this.ctx.write(this.stepBuffer!, 0, bytes);
   }
 
@@ -219,7 +194,7 @@ export class GpuEngine implements Engine {
     if (!gd) return;
     this.datasets.delete(data);
     for (const [key, plan] of this.plans) {
-      if (key.includes(`:d${gd.id}:`)) {
+      if (key.startsWith(`d${gd.id}:`)) {
         plan.uniforms.forEach((u) => this.free(u));
         this.plans.delete(key);
       }
@@ -229,162 +204,102 @@ export class GpuEngine implements Engine {
 
   // ---- plans --------------------------------------------------------------------------------
 
-  private async plan(key: string, build: (uniforms: GPUBuffer[]) => Promise<Dispatch[]>): Promise<Plan> {
-    let plan = this.plans.get(key);
-    if (!plan) {
+  /** The plan of a step, compiled (once per plan content and dataset). */
+  private async compiled(kind: PlanKind, rows: number, gd: GpuDataset | null, rule?: TrainingRule): Promise<CompiledPlan> {
+    const plan = planStep(this.model, kind, rows, rule);
+    this.onPlan?.(plan);
+    const key = `d${gd?.id ?? 0}:${kind}:${rows}:${JSON.stringify(plan.invocations)}`;
+    let compiled = this.plans.get(key);
+    if (!compiled) {
       const uniforms: GPUBuffer[] = [];
-      plan = { dispatches: await build(uniforms), uniforms };
-      this.plans.set(key, plan);
+      const dispatches = await Promise.all(plan.invocations.map((inv) => this.dispatch(inv, gd, uniforms)));
+      compiled = { dispatches, uniforms };
+      this.plans.set(key, compiled);
     }
-    return plan;
+    return compiled;
   }
 
-  private async dispatch(
-    uniforms: GPUBuffer[],
-    name: KernelName,
-    constants: Constants,
-    params: Record<string, number> | GPUBuffer,
-    resources: Record<string, Resource>,
-    grid: [number, number, number] | MatmulLaunch,
-  ): Promise<Dispatch> {
-    const launch = Array.isArray(grid) ? null : grid;
-    const workgroups = launch ? launch.workgroups : (grid as [number, number, number]);
-    let paramsBuffer: GPUBuffer;
-    if ('size' in params && 'usage' in params) {
-      paramsBuffer = params as GPUBuffer;
-    } else {
-      paramsBuffer = this.own(createUniform(this.ctx, name, 'params', params as Record<string, number>));
-      uniforms.push(paramsBuffer);
+  /** The pipeline of an invocation (with its matmul core for the shape) and its workgroup counts. */
+  private pipelineOf(inv: Invocation): { pipeline: Promise<GPUComputePipeline>; workgroups: [number, number, number] } {
+    const grid = inv.grid;
+    const limit = this.ctx.gridWorkgroups;
+    switch (grid.kind) {
+      case 'matmul': {
+        const launch = matmulLaunch(this.ctx.matmul, grid.rows, grid.cols, grid.depth);
+        return { pipeline: pipeline(this.ctx, inv.kernel, { ...inv.constants, ...launch.constants }, launch.core), workgroups: launch.workgroups };
+      }
+      case 'elementwise':
+        return { pipeline: pipeline(this.ctx, inv.kernel, inv.constants), workgroups: elementwiseWorkgroups(grid.count, limit) };
+      case 'optimizer':
+        return { pipeline: pipeline(this.ctx, inv.kernel, inv.constants), workgroups: optimizerWorkgroups(grid.count, limit) };
+      case 'gradNorm':
+        return { pipeline: pipeline(this.ctx, inv.kernel, inv.constants), workgroups: gradNormWorkgroups(grid.count).workgroups };
+      case 'perRow':
+        return { pipeline: pipeline(this.ctx, inv.kernel, inv.constants), workgroups: perItemWorkgroups(grid.rows) };
+      case 'single':
+        return { pipeline: pipeline(this.ctx, inv.kernel, inv.constants), workgroups: SINGLE_WORKGROUP };
     }
-    const perStep = hasStepBinding(name);
-    const all = perStep ? { ...resources, params: paramsBuffer, step: this.stepBuffer! } : { ...resources, params: paramsBuffer };
-    const pipe = launch ? this.pipe(name, { ...constants, ...launch.constants }, false, launch.core) : this.pipe(name, constants);
-    return { pipeline: await pipe, bindGroup: createBindGroup(this.ctx, name, all), workgroups, perStep };
   }
 
-  private slot(buffer: GPUBuffer, slot: TensorSlot): Resource {
-    return { buffer, offset: slot.offset * 4, size: slot.length * 4 };
+  private async dispatch(inv: Invocation, gd: GpuDataset | null, uniforms: GPUBuffer[]): Promise<Dispatch> {
+    const { pipeline: pipe, workgroups } = this.pipelineOf(inv);
+    const params = this.own(createUniform(this.ctx, inv.kernel, 'params', inv.params));
+    uniforms.push(params);
+    const resources: Record<string, Resource> = { params };
+    for (const [binding, view] of Object.entries(inv.tensors)) resources[binding] = this.resource(view, gd);
+    const perStep = hasStepBinding(inv.kernel);
+    if (perStep) resources.step = this.stepBuffer!;
+    return { pipeline: await pipe, bindGroup: createBindGroup(this.ctx, inv.kernel, resources), workgroups, perStep };
   }
 
-  private gather(u: GPUBuffer[], rows: number, cols: number, src: GPUBuffer, order: GPUBuffer, out: GPUBuffer): Promise<Dispatch> {
-    // Rows of a multiple of 4 floats (MNIST's 784) move as vec4s.
-    const kernel = cols % 4 === 0 ? 'gatherRowsVec4' : 'gatherRows';
-    const count = kernel === 'gatherRowsVec4' ? (rows * cols) / 4 : rows * cols;
-    return this.dispatch(u, kernel, {}, { rows, cols }, { indices: order, src, out }, elementwiseWorkgroups(count, this.ctx.gridWorkgroups));
+  /** The GPU buffer (range) behind a plan's view. */
+  private resource(view: View, gd: GpuDataset | null): Resource {
+    const buffer = this.buffer(view.buffer, gd);
+    if (view.offset === undefined && view.length === undefined) return buffer;
+    return { buffer, offset: (view.offset ?? 0) * 4, size: view.length === undefined ? undefined : view.length * 4 };
   }
 
-  private forward(u: GPUBuffer[], rows: number, withSoftmax: boolean): Promise<Dispatch>[] {
-    const a = this.acts!;
-    const list = this.cfg.layers.map((layer, t) => {
-      const { nIn, nOut, weight, bias } = this.layout.layers[t];
-      const mm = this.mm(rows, nOut, nIn);
-      return this.dispatch(
-        u,
-        'denseForward',
-        { ...this.activationConstants(layer), TRANS_B: true },
-        { batch: rows, nIn, nOut },
-        { x: t === 0 ? a.xb : a.z[t - 1], w: this.slot(this.params, weight), bias: this.slot(this.params, bias), u: a.u[t], z: a.z[t] },
-        mm,
-      );
-    });
-    const softmax = withSoftmax ? this.softmaxOutput(u, rows) : null;
-    if (softmax) list.push(softmax);
-    return list;
-  }
-
-  /** For a softmax output layer: probabilities P = softmax(U) into its Z buffer; else null. */
-  private softmaxOutput(u: GPUBuffer[], rows: number): Promise<Dispatch> | null {
-    const last = this.cfg.layers.length - 1;
-    if (this.cfg.layers[last].activation !== 'softmax') return null;
-    const a = this.acts!;
-    return this.dispatch(u, 'softmaxForward', {}, { rows, cols: outputSize(this.cfg) }, { u: a.u[last], p: a.z[last] }, perItemWorkgroups(rows));
-  }
-
-  /** The output layer's δ and the batch loss (into the step's loss slot), from targets in yb. */
-  private loss(u: GPUBuffer[], rows: number): Promise<Dispatch> {
-    const a = this.acts!;
-    const last = this.cfg.layers.length - 1;
-    const cols = outputSize(this.cfg);
-    const common = { u: a.u[last], y: a.yb, du: a.delta[last], loss: this.lossLog! };
-    if (this.cfg.loss === 'crossEntropy') return this.dispatch(u, 'softmaxCrossEntropy', {}, { rows, cols }, common, SINGLE_WORKGROUP);
-    if (this.cfg.loss === 'binaryCrossEntropy') return this.dispatch(u, 'sigmoidBce', {}, { rows, cols }, common, SINGLE_WORKGROUP);
-    const constants = this.activationConstants(this.cfg.layers[last]);
-    return this.dispatch(u, 'mseLoss', constants, { rows, cols }, { ...common, z: a.z[last] }, SINGLE_WORKGROUP);
-  }
-
-  private backward(u: GPUBuffer[], rows: number, inputGrad: boolean): Promise<Dispatch>[] {
-    const a = this.acts!;
-    const list: Promise<Dispatch>[] = [];
-    for (let t = this.cfg.layers.length - 1; t >= 0; t--) {
-      const { nIn, nOut, weight, bias } = this.layout.layers[t];
-      const input = t === 0 ? a.xb : a.z[t - 1];
-      list.push(
-        this.dispatch(
-          u,
-          'denseBackwardWeights',
-          { TRANS_A: true, ROW_SUMS: true },
-          { batch: rows, nIn, nOut },
-          { dy: a.delta[t], x: input, dw: this.slot(this.grads, weight), db: this.slot(this.grads, bias) },
-          this.mm(nOut, nIn, rows),
-        ),
-      );
-      if (t === 0 && !inputGrad) break;
-      const prev = t === 0 ? { activation: 'linear', slope: 0 } : this.cfg.layers[t - 1];
-      const dX = this.mm(rows, nIn, nOut);
-      list.push(
-        this.dispatch(
-          u,
-          'denseBackwardInput',
-          this.activationConstants(prev),
-          { batch: rows, nIn, nOut },
-          { dy: a.delta[t], w: this.slot(this.params, weight), uPrev: t === 0 ? a.xb : a.u[t - 1], dx: t === 0 ? a.dx : a.delta[t - 1] },
-          dX,
-        ),
-      );
-    }
-    return list;
-  }
-
-  private update(u: GPUBuffer[], kind: StepOptimizer['kind']): Promise<Dispatch> {
-    const count = this.layout.total;
-    if (kind === 'sgd') return this.dispatch(u, 'sgdUpdate', {}, this.sgdParams, { w: this.params, g: this.grads }, optimizerWorkgroups(count, this.ctx.gridWorkgroups));
-    return this.dispatch(u, 'momentumUpdate', {}, this.momentumParams, { w: this.params, m: this.velocity, g: this.grads }, optimizerWorkgroups(count, this.ctx.gridWorkgroups));
+  private buffer(name: string, gd: GpuDataset | null): GPUBuffer {
+    if (name.startsWith('state.')) return this.state(name.slice(6));
+    const fixed: Record<string, GPUBuffer | null | undefined> = {
+      params: this.params,
+      grads: this.grads,
+      'gradNorm.scale': this.gradScale,
+      'gradNorm.partial': this.gradParts,
+      lossLog: this.lossLog,
+      'dataset.x': gd?.x,
+      'dataset.y': gd?.y,
+      'dataset.order': gd?.order,
+    };
+    const buffer = fixed[name] ?? this.acts?.buffers.get(name);
+    if (!buffer) throw new Error(`step plan names a buffer the GPU engine does not have: ${name}`);
+    return buffer;
   }
 
   // ---- the Engine interface -------------------------------------------------------------------
 
-  async trainEpoch(data: Dataset, order: Uint32Array, batchSize: number, opt: StepOptimizer, onLosses: (first: number, losses: Float32Array) => void): Promise<Float32Array> {
+  async trainEpoch(
+    data: Dataset,
+    order: Uint32Array,
+    batchSize: number,
+    rule: TrainingRule,
+    scalars: StepScalarValues[],
+    onLosses: (first: number, losses: Float32Array) => void,
+  ): Promise<Float32Array> {
     const gd = this.upload(data);
     const steps = Math.ceil(data.rows / batchSize);
     this.ensureCapacity(batchSize);
     this.ensureSlots(steps);
     const queue = this.ctx.device.queue;
-    this.writeSteps(steps, batchSize);
+    this.writeSteps(batchSize, scalars);
     this.ctx.write(gd.order, 0, order);
-    if (opt.kind === 'sgd') {
-      this.ctx.write(this.sgdParams, 0, packStruct('sgdUpdate', 'params', { count: this.layout.total, lr: opt.learningRate }));
-    } else {
-      this.ctx.write(this.momentumParams, 0, packStruct('momentumUpdate', 'params', { count: this.layout.total, lr: opt.learningRate, beta: opt.momentum }));
-    }
-    const planFor = (rows: number) =>
-      this.plan(`train:${rows}:d${gd.id}:${opt.kind}`, async (u) => {
-        const a = this.acts!;
-        return Promise.all([
-          this.gather(u, rows, this.cfg.inputSize, gd.x, gd.order, a.xb),
-          this.gather(u, rows, outputSize(this.cfg), gd.y!, gd.order, a.yb),
-          ...this.forward(u, rows, false),
-          this.loss(u, rows),
-          ...this.backward(u, rows, false),
-          this.update(u, opt.kind),
-        ]);
-      });
-    const full = await planFor(batchSize);
+    const full = await this.compiled('train', batchSize, gd, rule);
     const tailRows = data.rows - (steps - 1) * batchSize;
-    const tail = tailRows === batchSize ? full : await planFor(tailRows);
+    const tail = tailRows === batchSize ? full : await this.compiled('train', tailRows, gd, rule);
     this.ensureRing();
 
     const losses = new Float32Array(steps);
-    const pacer = this.pacer(`train:${batchSize}:${opt.kind}`);
+    const pacer = this.pacer(`train:${batchSize}:${rule.optimizer.name}`);
     const pending: PendingLosses[] = [];
     const collect = async (): Promise<void> => {
       const p = pending.shift()!;
@@ -451,25 +366,19 @@ export class GpuEngine implements Engine {
     const steps = Math.ceil(data.rows / batch);
     this.ensureCapacity(batch);
     this.ensureSlots(steps);
-    this.writeSteps(steps, batch);
+    this.writeSteps(batch, new Array(steps).fill(NO_SCALARS));
     const identity = new Uint32Array(data.rows).map((_, i) => i);
     this.ctx.write(gd.order, 0, identity);
     const withLoss = gd.y !== null;
-    const planFor = (rows: number) =>
-      this.plan(`infer:${rows}:d${gd.id}:${withLoss}`, async (u) => {
-        const a = this.acts!;
-        const list = [this.gather(u, rows, this.cfg.inputSize, gd.x, gd.order, a.xb), ...this.forward(u, rows, true)];
-        if (withLoss) list.push(this.gather(u, rows, outputSize(this.cfg), gd.y!, gd.order, a.yb), this.loss(u, rows));
-        return Promise.all(list);
-      });
-    const full = await planFor(batch);
+    const kind = withLoss ? 'inferLoss' : 'infer';
+    const full = await this.compiled(kind, batch, gd);
     const tailRows = data.rows - (steps - 1) * batch;
-    const tail = tailRows === batch ? full : await planFor(tailRows);
-    const cols = outputSize(this.cfg);
+    const tail = tailRows === batch ? full : await this.compiled(kind, tailRows, gd);
+    const cols = outputSize(this.model.cfg);
     const outputs = this.ctx.createBuffer('outputs', data.rows * cols * 4, STORAGE);
     try {
       const encoder = this.ctx.device.createCommandEncoder({ label: 'infer' });
-      const last = this.acts!.z[this.cfg.layers.length - 1];
+      const last = this.acts!.buffers.get(`z${this.model.cfg.layers.length - 1}`)!;
       for (let s = 0; s < steps; s++) {
         const rows = s === steps - 1 ? tailRows : batch;
         const pass = encoder.beginComputePass();
@@ -499,31 +408,23 @@ export class GpuEngine implements Engine {
   async gradients(x: Float32Array, rows: number, target: { y: Float32Array } | { outputGrad: Float32Array }): Promise<GradientResult> {
     const a = this.ensureCapacity(rows);
     this.ensureSlots(1);
-    this.writeSteps(1, rows);
+    this.writeSteps(rows, [NO_SCALARS]);
     const queue = this.ctx.device.queue;
-    this.ctx.write(a.xb, 0, x);
+    this.ctx.write(a.buffers.get('batch.x')!, 0, x);
     const fromTargets = 'y' in target;
-    this.ctx.write(a.yb, 0, fromTargets ? target.y : target.outputGrad);
-    const plan = await this.plan(`grad:${rows}:${fromTargets}`, async (u) => {
-      const last = this.cfg.layers.length - 1;
-      const outLayer = this.cfg.layers[last];
-      const count = rows * outputSize(this.cfg);
-      const delta = fromTargets
-        ? this.loss(u, rows)
-        : this.dispatch(u, 'activationBackward', this.activationConstants(outLayer), { count }, { dz: a.yb, u: a.u[last], du: a.delta[last] }, elementwiseWorkgroups(count, this.ctx.gridWorkgroups));
-      const softmax = this.softmaxOutput(u, rows);
-      return Promise.all([...this.forward(u, rows, false), delta, ...this.backward(u, rows, true), ...(softmax ? [softmax] : [])]);
-    });
+    this.ctx.write(a.buffers.get('batch.y')!, 0, fromTargets ? target.y : target.outputGrad);
+    const plan = await this.compiled(fromTargets ? 'gradTargets' : 'gradGiven', rows, null);
     const encoder = this.ctx.device.createCommandEncoder({ label: 'gradients' });
     const pass = encoder.beginComputePass();
     encode(pass, plan.dispatches, 0);
     pass.end();
     queue.submit([encoder.finish()]);
-    const last = this.cfg.layers.length - 1;
+    const last = this.model.cfg.layers.length - 1;
+    const { cfg, layout } = this.model;
     const [grads, inputGrad, output, loss] = await Promise.all([
-      this.ctx.read(this.grads, 0, this.layout.total * 4),
-      this.ctx.read(a.dx, 0, rows * this.cfg.inputSize * 4),
-      this.ctx.read(a.z[last], 0, rows * outputSize(this.cfg) * 4),
+      this.ctx.read(this.grads, 0, layout.total * 4),
+      this.ctx.read(a.buffers.get('batch.dx')!, 0, rows * cfg.inputSize * 4),
+      this.ctx.read(a.buffers.get(`z${last}`)!, 0, rows * outputSize(cfg) * 4),
       fromTargets ? this.ctx.read(this.lossLog!, 0, 4) : Promise.resolve(null),
     ]);
     this.ctx.assertHealthy();
@@ -531,19 +432,19 @@ export class GpuEngine implements Engine {
   }
 
   readParams(): Promise<Float32Array> {
-    return this.ctx.read(this.params, 0, this.layout.total * 4);
+    return this.ctx.read(this.params, 0, this.model.layout.total * 4);
   }
 
   writeParams(params: Float32Array): void {
     this.ctx.write(this.params, 0, params);
   }
 
-  readVelocity(): Promise<Float32Array> {
-    return this.ctx.read(this.velocity, 0, this.layout.total * 4);
+  readState(name: string): Promise<Float32Array> {
+    return this.ctx.read(this.state(name), 0, this.model.layout.total * 4);
   }
 
-  writeVelocity(velocity: Float32Array): void {
-    this.ctx.write(this.velocity, 0, velocity);
+  writeState(name: string, values: Float32Array): void {
+    this.ctx.write(this.state(name), 0, values);
   }
 
   stats(): { buffers: number; bytes: number } {
@@ -555,6 +456,7 @@ export class GpuEngine implements Engine {
   dispose(): void {
     this.plans.clear();
     this.datasets.clear();
+    this.states.clear();
     for (const buffer of [...this.owned.keys()]) this.free(buffer);
     this.acts = null;
   }
