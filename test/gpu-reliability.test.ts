@@ -165,6 +165,7 @@ describe('destroyAll', () => {
     await model.fit(x, labels, { epochs: 1 });
     const weights = await model.getWeights();
     ctx.destroyAll();
+    expect(model.stats()).toEqual({ buffers: 0, bytes: 0 }); // what is left, not what was
     await expect(model.getWeights()).rejects.toThrow(DisposedError);
     await expect(model.save()).rejects.toThrow(DisposedError);
     await expect(model.predict(x)).rejects.toThrow(DisposedError);

@@ -654,10 +654,16 @@ export class GpuEngine implements Engine {
     this.ctx.write(this.velocity, 0, velocity);
   }
 
+  /** The live buffers this engine holds (none once the context's destroyAll() freed them). */
   stats(): { buffers: number; bytes: number } {
+    let buffers = 0;
     let bytes = 0;
-    for (const size of this.owned.values()) bytes += size;
-    return { buffers: this.owned.size, bytes };
+    for (const [buffer, size] of this.owned) {
+      if (!this.ctx.tracks(buffer)) continue;
+      buffers++;
+      bytes += size;
+    }
+    return { buffers, bytes };
   }
 
   dispose(): void {
