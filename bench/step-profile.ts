@@ -36,7 +36,7 @@ const y = seededUniform(2, rows * widths[widths.length - 1]);
 await model.fit(x, y, { batchSize: batch, optimizer: 'momentum', learningRate: 0.01 }); // records the step plan
 
 const engine = (model as unknown as { engine: { plans: Map<string, { dispatches: Dispatch[] }> } }).engine;
-const key = [...engine.plans.keys()].find((k) => k.startsWith(`train:${batch}:`));
+const key = [...engine.plans.keys()].find((k) => k.includes(`:train:${batch}:`));
 if (!key) throw new Error('no training step plan was recorded');
 const dispatches = engine.plans.get(key)!.dispatches;
 const device = ctx.device;

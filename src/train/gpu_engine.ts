@@ -1,3 +1,4 @@
+import { DisposedError } from '../errors.js';
 import type { GpuContext } from '../gpu/context.js';
 import { BufferUsage } from '../gpu/flags.js';
 import { createBindGroup, createUniform, encode, hasStepBinding, packStruct, pipeline, STEP_BINDING, STEP_STRIDE, type Dispatch, type Resource } from '../kernels/kernel.js';
@@ -37,6 +38,8 @@ interface PendingLosses {
   ticket: SubmitTicket;
   /** The staging buffer's map, once asked for. */
   mapped: Promise<void> | null;
+  /** Rejects when the GPU refused the submit (its losses would be stale). */
+  ran: Promise<void>;
 }
 
 const STORAGE = BufferUsage.STORAGE | BufferUsage.COPY_DST | BufferUsage.COPY_SRC;
@@ -46,6 +49,14 @@ export const STEPS_PER_SUBMIT = 16;
 const READBACK_RING = 3;
 const INFER_ROWS = 1024;
 const NO_SCALARS: StepScalarValues = { lr: 0, stepSize: 0, bc2Sqrt: 1, decay: 1 };
+/**
+ * Step plans kept (least recently used first out): each holds a uniform buffer per dispatch and its
+ * bind groups, built for one row count, so a model called with many batch sizes or row counts holds
+ * at most this many plans (two per fit: full batch and tail).
+ */
+export const MAX_PLANS = 8;
+/** Pacers kept (one per batch size and kind of submit); a few numbers each. */
+const MAX_PACERS = 16;
 
 /**
  * The GPU scheduler. It records the step plans of plan/planner.ts: weights, gradients and each
@@ -60,12 +71,11 @@ export class GpuEngine implements Engine {
   onPlan: ((plan: StepPlan) => void) | null = null;
   private readonly owned = new Map<GPUBuffer, number>();
   private readonly model: ModelShape;
-  private readonly params: GPUBuffer;
-  private readonly grads: GPUBuffer;
+  private readonly params!: GPUBuffer;
+  private readonly grads!: GPUBuffer;
   private readonly states = new Map<string, GPUBuffer>();
-  private readonly gradScale: GPUBuffer;
-  private readonly gradParts: GPUBuffer;
-  private readonly clipParts: number;
+  private readonly gradScale!: GPUBuffer;
+  private readonly gradParts!: GPUBuffer;
   private acts: Activations | null = null;
   private slots = 0;
   private lossLog: GPUBuffer | null = null;
@@ -85,18 +95,45 @@ export class GpuEngine implements Engine {
   ) {
     this.model = { cfg, layout };
     const bytes = layout.total * 4;
-    this.params = this.own(ctx.createStorage('params', initial, BufferUsage.COPY_SRC));
-    this.grads = this.own(ctx.createBuffer('grads', bytes, STORAGE));
-    this.clipParts = gradNormWorkgroups(layout.total).parts;
-    this.gradParts = this.own(ctx.createBuffer('gradNorm.partial', Math.max(16, this.clipParts * 4), STORAGE));
-    this.gradScale = this.own(ctx.createBuffer('gradNorm.scale', 16, STORAGE));
+    const parts = gradNormWorkgroups(layout.total).parts;
+    try {
+      this.params = this.own(ctx.createStorage('params', initial, BufferUsage.COPY_SRC));
+      this.grads = this.own(ctx.createBuffer('grads', bytes, STORAGE));
+      this.gradParts = this.own(ctx.createBuffer('gradNorm.partial', Math.max(16, parts * 4), STORAGE));
+      this.gradScale = this.own(ctx.createBuffer('gradNorm.scale', 16, STORAGE));
+    } catch (error) {
+      this.dispose(); // a LimitError on a later buffer leaves none of the earlier ones behind
+      throw error;
+    }
   }
 
-  /** Builds the engine and compiles the pipelines training most likely uses, before the first step. */
+  /**
+   * Builds the engine and compiles the pipelines training most likely uses, before the first step.
+   * A failure (lost device, limits, a pipeline the device refuses) frees everything it allocated.
+   */
   static async create(ctx: GpuContext, cfg: NetConfig, layout: ParamLayout, initial: Float32Array): Promise<GpuEngine> {
+    ctx.assertNotLost();
     const engine = new GpuEngine(ctx, cfg, layout, initial);
-    await ctx.checked('compiling pipelines', () => engine.compileAll());
+    try {
+      await ctx.checked('compiling pipelines', () => engine.compileAll());
+    } catch (error) {
+      engine.dispose();
+      throw error;
+    }
     return engine;
+  }
+
+  /**
+   * Before each call: DeviceLostError on a lost device, DisposedError once this engine's buffers
+   * are gone (GpuContext.destroyAll(), or dispose()), rather than reading or writing nothing.
+   */
+  private assertUsable(): void {
+    this.ctx.assertNotLost();
+    if (!this.ctx.tracks(this.params)) {
+      throw new DisposedError(
+        "this model's GPU buffers were destroyed (GpuContext.destroyAll() or dispose()); create a new model, or Sequential.load(model.lastCheckpoint) to resume",
+      );
+    }
   }
 
   /**
@@ -142,9 +179,15 @@ export class GpuEngine implements Engine {
     if (this.acts && this.acts.capacity >= rows) return this.acts;
     this.dropPlans();
     if (this.acts) for (const b of this.acts.buffers.values()) this.free(b);
+    this.acts = null;
     const buffers = new Map<string, GPUBuffer>();
-    for (const [name, width] of Object.entries(activationWidths(this.model))) {
-      buffers.set(name, this.own(this.ctx.createBuffer(name, rows * width * 4, STORAGE)));
+    try {
+      for (const [name, width] of Object.entries(activationWidths(this.model))) {
+        buffers.set(name, this.own(this.ctx.createBuffer(name, rows * width * 4, STORAGE)));
+      }
+    } catch (error) {
+      buffers.forEach((b) => this.free(b)); // a batch beyond the limits leaves nothing half-made
+      throw error;
     }
     this.acts = { capacity: rows, buffers };
     return this.acts;
@@ -155,9 +198,18 @@ export class GpuEngine implements Engine {
     this.dropPlans();
     this.free(this.lossLog);
     this.free(this.stepBuffer);
-    this.slots = Math.max(steps, 16);
-    this.lossLog = this.own(this.ctx.createBuffer('lossLog', this.slots * 4, STORAGE));
-    this.stepBuffer = this.own(this.ctx.createBuffer('steps', this.slots * STEP_STRIDE, BufferUsage.UNIFORM | BufferUsage.COPY_DST));
+    this.lossLog = this.stepBuffer = null;
+    this.slots = 0;
+    const slots = Math.max(steps, 16);
+    try {
+      this.lossLog = this.own(this.ctx.createBuffer('lossLog', slots * 4, STORAGE));
+      this.stepBuffer = this.own(this.ctx.createBuffer('steps', slots * STEP_STRIDE, BufferUsage.UNIFORM | BufferUsage.COPY_DST));
+    } catch (error) {
+      this.free(this.lossLog);
+      this.lossLog = null;
+      throw error;
+    }
+    this.slots = slots;
   }
 
   /** Step s reads batch rows from s·batchSize of the order, writes its loss to slot s, and trains with scalars[s]. */
@@ -175,15 +227,35 @@ export class GpuEngine implements Engine {
     this.plans.clear();
   }
 
+  /**
+   * Frees the least recently used plans beyond `keep`. Called at the start of a call, before it
+   * takes its own plans, so no plan a call is about to encode is freed; work already submitted
+   * with a freed plan's buffers still runs (WebGPU destroys them once the queue is done with them).
+   */
+  private trimPlans(keep: number): void {
+    for (const [key, plan] of this.plans) {
+      if (this.plans.size <= keep) break;
+      plan.uniforms.forEach((u) => this.free(u));
+      this.plans.delete(key);
+    }
+  }
+
   private upload(data: Dataset): GpuDataset {
     let gd = this.datasets.get(data);
     if (!gd) {
-      gd = {
-        id: this.nextDatasetId++,
-        x: this.own(this.ctx.createStorage('dataset.x', data.x)),
-        y: data.y ? this.own(this.ctx.createStorage('dataset.y', data.y)) : null,
-        order: this.own(this.ctx.createBuffer('dataset.order', data.rows * 4, STORAGE)),
-      };
+      const made: GPUBuffer[] = [];
+      const keep = (buffer: GPUBuffer) => (made.push(buffer), this.own(buffer));
+      try {
+        gd = {
+          id: this.nextDatasetId++,
+          x: keep(this.ctx.createStorage('dataset.x', data.x)),
+          y: data.y ? keep(this.ctx.createStorage('dataset.y', data.y)) : null,
+          order: keep(this.ctx.createBuffer('dataset.order', data.rows * 4, STORAGE)),
+        };
+      } catch (error) {
+        made.forEach((b) => this.free(b)); // a dataset beyond the limits leaves nothing behind
+        throw error;
+      }
       this.datasets.set(data, gd);
     }
     return gd;
@@ -210,12 +282,18 @@ export class GpuEngine implements Engine {
     this.onPlan?.(plan);
     const key = `d${gd?.id ?? 0}:${kind}:${rows}:${JSON.stringify(plan.invocations)}`;
     let compiled = this.plans.get(key);
-    if (!compiled) {
+    if (compiled) {
+      this.plans.delete(key); // re-inserted below: now the most recently used
+    } else {
       const uniforms: GPUBuffer[] = [];
-      const dispatches = await Promise.all(plan.invocations.map((inv) => this.dispatch(inv, gd, uniforms)));
-      compiled = { dispatches, uniforms };
-      this.plans.set(key, compiled);
+      try {
+        compiled = { dispatches: await Promise.all(plan.invocations.map((inv) => this.dispatch(inv, gd, uniforms))), uniforms };
+      } catch (error) {
+        uniforms.forEach((u) => this.free(u));
+        throw error;
+      }
     }
+    this.plans.set(key, compiled);
     return compiled;
   }
 
@@ -286,11 +364,12 @@ export class GpuEngine implements Engine {
     scalars: StepScalarValues[],
     onLosses: (first: number, losses: Float32Array) => void,
   ): Promise<Float32Array> {
+    this.assertUsable();
+    this.trimPlans(MAX_PLANS - 2);
     const gd = this.upload(data);
     const steps = Math.ceil(data.rows / batchSize);
     this.ensureCapacity(batchSize);
     this.ensureSlots(steps);
-    const queue = this.ctx.device.queue;
     this.writeSteps(batchSize, scalars);
     this.ctx.write(gd.order, 0, order);
     const full = await this.compiled('train', batchSize, gd, rule);
@@ -303,11 +382,17 @@ export class GpuEngine implements Engine {
     const pending: PendingLosses[] = [];
     const collect = async (): Promise<void> => {
       const p = pending.shift()!;
-      if (!p.mapped) {
-        await pacer.beforeWait(p.ticket);
-        p.mapped = this.ctx.mapRead(p.staging, 0, p.count * 4);
+      try {
+        await p.ran;
+        if (!p.mapped) {
+          await pacer.beforeWait(p.ticket);
+          p.mapped = this.ctx.mapRead(p.staging, 0, p.count * 4);
+        }
+        await p.mapped;
+      } catch (error) {
+        p.staging.unmap(); // aborts a map still asked for
+        throw error;
       }
-      await p.mapped;
       pacer.finished(p.ticket);
       const values = new Float32Array(p.staging.getMappedRange(0, p.count * 4).slice(0));
       p.staging.unmap();
@@ -326,11 +411,14 @@ export class GpuEngine implements Engine {
         const staging = this.ring[chunk % READBACK_RING];
         const count = end - first;
         encoder.copyBufferToBuffer(this.lossLog!, first * 4, staging, 0, count * 4);
-        queue.submit([encoder.finish()]);
+        // Error scopes around the whole group: a refused submit rejects instead of reporting the
+        // staging buffer's old losses.
+        const ran = this.ctx.submit(`training steps ${first + 1}..${end}`, encoder);
+        ran.catch(() => {}); // rejections surface when collect() awaits it
         // Unpaced, the map is asked for at once; paced, collect() sleeps first.
         const mapped = this.ctx.pacedWaits ? null : this.ctx.mapRead(staging, 0, count * 4);
         mapped?.catch(() => {}); // rejections surface when collect() awaits it
-        pending.push({ first, count, staging, ticket: pacer.submitted(count), mapped });
+        pending.push({ first, count, staging, ticket: pacer.submitted(count), mapped, ran });
       }
       while (pending.length) await collect();
     } catch (error) {
@@ -348,6 +436,7 @@ export class GpuEngine implements Engine {
     let pacer = this.pacers.get(key);
     if (!pacer) {
       pacer = new SubmitPacer(this.ctx.pacedWaits);
+      if (this.pacers.size >= MAX_PACERS) this.pacers.delete(this.pacers.keys().next().value!);
       this.pacers.set(key, pacer);
     }
     return pacer;
@@ -361,6 +450,8 @@ export class GpuEngine implements Engine {
   }
 
   async infer(data: Dataset): Promise<{ outputs: Float32Array; loss: number | null }> {
+    this.assertUsable();
+    this.trimPlans(MAX_PLANS - 2);
     const gd = this.upload(data);
     const batch = Math.min(data.rows, Math.max(INFER_ROWS, this.acts?.capacity ?? 0));
     const steps = Math.ceil(data.rows / batch);
@@ -386,9 +477,11 @@ export class GpuEngine implements Engine {
         pass.end();
         encoder.copyBufferToBuffer(last, 0, outputs, s * batch * cols * 4, rows * cols * 4);
       }
-      this.ctx.device.queue.submit([encoder.finish()]);
-      const [values, losses] = await this.pacer(`infer:${batch}`).await(steps, () =>
+      const ran = this.ctx.submit('inference', encoder);
+      ran.catch(() => {}); // awaited below, after the pacer's sleep
+      const [, values, losses] = await this.pacer(`infer:${batch}`).await(steps, () =>
         Promise.all([
+          ran,
           this.ctx.read(outputs, 0, data.rows * cols * 4),
           withLoss ? this.ctx.read(this.lossLog!, 0, steps * 4) : Promise.resolve(null),
         ]),
@@ -406,10 +499,11 @@ export class GpuEngine implements Engine {
   }
 
   async gradients(x: Float32Array, rows: number, target: { y: Float32Array } | { outputGrad: Float32Array }): Promise<GradientResult> {
+    this.assertUsable();
+    this.trimPlans(MAX_PLANS - 1);
     const a = this.ensureCapacity(rows);
     this.ensureSlots(1);
     this.writeSteps(rows, [NO_SCALARS]);
-    const queue = this.ctx.device.queue;
     this.ctx.write(a.buffers.get('batch.x')!, 0, x);
     const fromTargets = 'y' in target;
     this.ctx.write(a.buffers.get('batch.y')!, 0, fromTargets ? target.y : target.outputGrad);
@@ -418,10 +512,11 @@ export class GpuEngine implements Engine {
     const pass = encoder.beginComputePass();
     encode(pass, plan.dispatches, 0);
     pass.end();
-    queue.submit([encoder.finish()]);
+    const ran = this.ctx.submit('gradients', encoder);
     const last = this.model.cfg.layers.length - 1;
     const { cfg, layout } = this.model;
-    const [grads, inputGrad, output, loss] = await Promise.all([
+    const [, grads, inputGrad, output, loss] = await Promise.all([
+      ran,
       this.ctx.read(this.grads, 0, layout.total * 4),
       this.ctx.read(a.buffers.get('batch.dx')!, 0, rows * cfg.inputSize * 4),
       this.ctx.read(a.buffers.get(`z${last}`)!, 0, rows * outputSize(cfg) * 4),
@@ -431,26 +526,37 @@ export class GpuEngine implements Engine {
     return { loss: loss ? loss[0] : null, grads, inputGrad, output };
   }
 
-  readParams(): Promise<Float32Array> {
+  async readParams(): Promise<Float32Array> {
+    this.assertUsable();
     return this.ctx.read(this.params, 0, this.model.layout.total * 4);
   }
 
+  /** Throws (synchronously) DeviceLostError or DisposedError instead of writing into nothing. */
   writeParams(params: Float32Array): void {
+    this.assertUsable();
     this.ctx.write(this.params, 0, params);
   }
 
-  readState(name: string): Promise<Float32Array> {
+  async readState(name: string): Promise<Float32Array> {
+    this.assertUsable();
     return this.ctx.read(this.state(name), 0, this.model.layout.total * 4);
   }
 
   writeState(name: string, values: Float32Array): void {
+    this.assertUsable();
     this.ctx.write(this.state(name), 0, values);
   }
 
+  /** The live buffers this engine holds (none once the context's destroyAll() freed them). */
   stats(): { buffers: number; bytes: number } {
+    let buffers = 0;
     let bytes = 0;
-    for (const size of this.owned.values()) bytes += size;
-    return { buffers: this.owned.size, bytes };
+    for (const [buffer, size] of this.owned) {
+      if (!this.ctx.tracks(buffer)) continue;
+      buffers++;
+      bytes += size;
+    }
+    return { buffers, bytes };
   }
 
   dispose(): void {
