@@ -343,7 +343,8 @@ async function runTraining(id: number, resume: Sequential | null): Promise<void>
       batchSize: Math.min(s.batch, train.size),
       optimizer: s.optimizer,
       learningRate: s.lr,
-      momentum: s.momentum,
+      // β only for the optimizers that take it: fit refuses options that do not apply.
+      ...(s.optimizer === 'momentum' || s.optimizer === 'nesterov' ? { momentum: s.momentum } : {}),
       onProgress: (p) => {
         if (id !== runId) return;
         // p.loss is the mean over this epoch so far; plot the mean of the steps since the last report.

@@ -7,7 +7,8 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { createContext, Sequential, WebGPUTrainError, WebGPUUnavailableError, type AdapterDescription, type GpuContext } from '../src/index';
 import { MNIST_CLASSES, MNIST_PIXELS, MNIST_SPLIT_SEED } from '../src/io/mnist';
 import { loadMnist } from '../src/io/mnist_node';
-import { checkPaths, epochLearningRate, modelLayers, outputActivation, parseTrainArgs, UsageError, USAGE, type TrainConfig } from './train-args';
+import { checkedSchedule, scheduledRate } from '../src/train/schedules';
+import { baseLearningRate, checkPaths, fitOptimizerOptions, modelLayers, outputActivation, parseTrainArgs, UsageError, USAGE, type TrainConfig } from './train-args';
 
 interface EpochResult {
   epoch: number;
@@ -84,10 +85,14 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (human) {
       const shape = [MNIST_PIXELS, ...hidden, MNIST_CLASSES].join('-');
-      const opt = config.optimizer === 'momentum' ? `momentum ${config.momentum}` : 'sgd';
+      const opt = config.optimizer === 'momentum' || config.optimizer === 'nesterov' ? `${config.optimizer} ${config.momentum}` : config.optimizer;
+      const extras = [config.weightDecay !== null ? `weight decay ${config.weightDecay}` : '', config.clipNorm !== null ? `clip norm ${config.clipNorm}` : '']
+        .filter(Boolean)
+        .map((e) => `, ${e}`)
+        .join('');
       out(
         `config: ${shape} ${hidden.length ? `${config.activation}, ` : ''}${outputActivation(config.loss)} output, ${config.loss} loss, ${config.init} init, seed ${config.seed}; ` +
-          `${opt}, lr ${config.learningRate}${config.schedule === 'cosine' ? ' (cosine decay)' : ''}, batch ${config.batchSize}, ${plural(config.epochs, 'epoch')}; ` +
+          `${opt}${extras}, lr ${baseLearningRate(config)}${config.schedule === 'constant' ? '' : ` (${config.schedule} schedule)`}${config.warmup ? `, ${config.warmup} warm-up steps` : ''}, batch ${config.batchSize}, ${plural(config.epochs, 'epoch')}; ` +
           `${count(config.trainSize)} train / ${count(config.testSize)} test images (split seed ${MNIST_SPLIT_SEED}); backend ${config.backend}`,
       );
     }
@@ -97,19 +102,18 @@ async function main(argv: string[]): Promise<number> {
     let fitSeconds = 0;
     if (human && config.resume) out(`resumed from ${config.resume} after ${plural(firstEpoch - 1, 'epoch')}`);
     for (let epoch = firstEpoch; epoch <= config.epochs; epoch++) {
-      const learningRate = epochLearningRate(config, epoch, config.epochs);
+      const stepsPerEpoch = Math.ceil(config.trainSize / config.batchSize);
+      const optimizerOptions = fitOptimizerOptions(config, stepsPerEpoch);
       bar?.draw(epoch, config.epochs, 0, 'training…', true);
       const t0 = performance.now();
-      // One epoch per fit call, so that the held-out set can be scored in between and the learning
-      // rate can follow the schedule; the model keeps its weights, momentum and seeded shuffle across
-      // calls, so with a constant rate this trains exactly as one fit({ epochs: N }) would.
+      // One epoch per fit call, so that the held-out set can be scored in between; the model keeps its
+      // weights, optimizer state, step count and seeded shuffle across calls, and the schedule runs
+      // over the model's steps, so this trains exactly as one fit({ epochs: N }) would.
       const history = await model.fit(data.train.x, data.train.labels, {
         epochs: 1,
         batchSize: config.batchSize,
         shuffle: true,
-        optimizer: config.optimizer,
-        learningRate,
-        momentum: config.momentum,
+        ...optimizerOptions,
         onProgress: bar
           ? (p) => bar.draw(epoch, config.epochs, p.step / p.steps, `loss ${p.loss.toFixed(4)}  ${count(p.samplesPerSecond)} samples/s`, p.epochDone)
           : undefined,
@@ -122,7 +126,7 @@ async function main(argv: string[]): Promise<number> {
       const evalSeconds = (performance.now() - t1) / 1000;
       const result: EpochResult = {
         epoch,
-        learningRate,
+        learningRate: lastRate(model.progress.steps - 1, optimizerOptions),
         loss: history.loss[0],
         testLoss: test.loss,
         testAccuracy: test.accuracy!,
@@ -241,3 +245,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = 1;
   },
 );
+
+/** The learning rate the schedule gave step `t` (the epoch's last step, as reported per epoch). */
+function lastRate(t: number, o: { learningRate: number; schedule: Parameters<typeof checkedSchedule>[0] }): number {
+  return scheduledRate(checkedSchedule(o.schedule, o.learningRate, t + 1), o.learningRate, t);
+}

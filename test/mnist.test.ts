@@ -9,7 +9,7 @@ import { Sequential, type GpuContext } from '../src/index';
 import { MNIST_CLASSES, MNIST_PIXELS, splitMnist, type MnistSet, type MnistSplit } from '../src/io/mnist';
 import { loadMnist, readMnistDigits } from '../src/io/mnist_node';
 import { testContext } from './helpers/gpu';
-import { DEFAULTS, epochLearningRate, modelLayers, parseTrainArgs, UsageError, type TrainConfig } from '../scripts/train-args';
+import { DEFAULTS, fitOptimizerOptions, modelLayers, parseTrainArgs, UsageError, type TrainConfig } from '../scripts/train-args';
 
 /** Ten synthetic digit arrays whose images carry their own id (pixel 0) and digit (pixel 1). */
 function taggedDigits(counts: number[]): Float32Array[] {
@@ -129,14 +129,9 @@ describe('the MNIST digits of the mnist package', () => {
     });
     try {
       const epochs = 2;
+      const options = fitOptimizerOptions({ ...DEFAULTS, epochs }, Math.ceil(1000 / DEFAULTS.batchSize));
       for (let epoch = 1; epoch <= epochs; epoch++) {
-        await model.fit(train.x, train.labels, {
-          epochs: 1,
-          batchSize: DEFAULTS.batchSize,
-          optimizer: DEFAULTS.optimizer,
-          learningRate: epochLearningRate(DEFAULTS, epoch, epochs),
-          momentum: DEFAULTS.momentum,
-        });
+        await model.fit(train.x, train.labels, { epochs: 1, batchSize: DEFAULTS.batchSize, ...options });
       }
       const { accuracy, loss } = await model.evaluate(test.x, test.labels);
       expect(loss).toBeLessThan(1);
@@ -172,11 +167,11 @@ describe('train-mnist flags', () => {
     expect(parse()).toEqual(DEFAULTS);
     const c = parse('--layers', '256,128', '--activation=tanh', '--loss', 'mse', '--optimizer', 'sgd', '--lr', '1e-2', '--momentum', '0',
       '--batch', '16', '--epochs=3', '--seed', '42', '--init', 'xavier', '--train', '500', '--test', '100', '--backend', 'cpu', '--json',
-      '--schedule', 'constant', '--save', 'a.safetensors', '--resume=b.safetensors');
+      '--schedule', 'constant', '--save', 'a.safetensors', '--resume=b.safetensors', '--warmup', '5', '--weight-decay', '1e-4', '--clip-norm=2');
     expect(c).toEqual({
       layers: [256, 128], activation: 'tanh', loss: 'mse', optimizer: 'sgd', learningRate: 0.01, momentum: 0, batchSize: 16, epochs: 3,
       seed: 42, init: 'xavier', trainSize: 500, testSize: 100, backend: 'cpu', json: true, schedule: 'constant',
-      save: 'a.safetensors', resume: 'b.safetensors',
+      save: 'a.safetensors', resume: 'b.safetensors', warmup: 5, weightDecay: 1e-4, clipNorm: 2,
     });
     expect(parse('--layers', 'none').layers).toEqual([]);
     expect(parseTrainArgs(['--lr', '0.1', '--help'])).toEqual({ help: true });
@@ -189,12 +184,14 @@ describe('train-mnist flags', () => {
     expect(modelLayers(parse('--loss', 'mse', '--layers', 'none'))).toEqual([{ units: 10, activation: 'linear' }]);
   });
 
-  it('decays the learning rate along a cosine, or keeps it constant', () => {
-    const rates = [1, 2, 3, 4, 5].map((e) => epochLearningRate({ learningRate: 0.2, schedule: 'cosine' }, e, 5));
-    expect(rates[0]).toBeCloseTo(0.2, 12);
-    for (let i = 1; i < rates.length; i++) expect(rates[i]).toBeLessThan(rates[i - 1]);
-    expect(rates[4]).toBeGreaterThan(0);
-    expect(epochLearningRate({ learningRate: 0.2, schedule: 'constant' }, 5, 5)).toBe(0.2);
+  it("hands fit the library's schedule over the whole run and only the options the optimizer takes", () => {
+    expect(fitOptimizerOptions(DEFAULTS, 63)).toEqual({
+      optimizer: 'momentum', learningRate: 0.2, momentum: 0.9, schedule: { type: 'cosine', warmupSteps: 0, totalSteps: 630 },
+    });
+    expect(fitOptimizerOptions(parse('--optimizer', 'adam', '--weight-decay', '0.01', '--schedule', 'constant', '--warmup', '10'), 63)).toEqual({
+      optimizer: 'adam', learningRate: 0.002, weightDecay: 0.01, schedule: { type: 'constant', warmupSteps: 10 },
+    });
+    expect(fitOptimizerOptions(parse('--optimizer', 'rmsprop', '--lr', '0.01', '--clip-norm', '1'), 10)).toMatchObject({ learningRate: 0.01, clipNorm: 1 });
   });
 
   const bad: [string[], RegExp][] = [
@@ -218,10 +215,13 @@ describe('train-mnist flags', () => {
     [['--layers', '12x'], /--layers must be hidden layer sizes/],
     [['--activation', 'softmax'], /--activation must be one of linear, sigmoid, tanh, relu, leakyRelu/],
     [['--loss', 'hinge'], /--loss must be one of mse, crossEntropy, binaryCrossEntropy/],
-    [['--optimizer', 'adam'], /--optimizer must be one of sgd, momentum/],
+    [['--optimizer', 'adagrad'], /--optimizer must be one of sgd, momentum, nesterov, adam, adamw, rmsprop/],
+    [['--weight-decay', '-1'], /--weight-decay must be a number ≥ 0/],
+    [['--clip-norm', '0'], /--clip-norm must be a positive number/],
+    [['--warmup', '1.5'], /--warmup must be a whole number/],
     [['--init', 'zeros'], /--init must be one of/],
     [['--backend', 'tpu'], /--backend must be one of gpu, cpu/],
-    [['--schedule', 'step'], /--schedule must be one of constant, cosine/],
+    [['--schedule', 'linear'], /--schedule must be one of constant, step, exponential, cosine/],
     [['--json=yes'], /--json takes no value/],
     [['--train', '9000'], /more than the 10000 images/],
     [['--train', '100', '--batch', '128'], /--batch 128 is larger than the training set/],
@@ -260,10 +260,11 @@ describe('train-mnist flags', () => {
       return JSON.parse(r.stdout) as { testLoss: number; accuracy: number; epochs: { epoch: number }[] };
     };
     const checkpoint = join(dir, 'mnist.safetensors');
-    // A constant rate: the cosine schedule depends on the total number of epochs asked for.
-    const partial = run('--epochs', '2', '--schedule', 'constant', '--save', checkpoint);
-    const resumed = run('--epochs', '3', '--schedule', 'constant', '--resume', checkpoint);
-    const constant = run('--epochs', '3', '--schedule', 'constant');
+    // A constant rate (the cosine spans the epochs asked for, so 2 then 3 is not one run of 3), with
+    // Adam: the resumed run picks up Adam's moments and step count from the checkpoint.
+    const partial = run('--epochs', '2', '--schedule', 'constant', '--optimizer', 'adam', '--save', checkpoint);
+    const resumed = run('--epochs', '3', '--schedule', 'constant', '--optimizer', 'adam', '--resume', checkpoint);
+    const constant = run('--epochs', '3', '--schedule', 'constant', '--optimizer', 'adam');
     expect(partial.epochs.map((e) => e.epoch)).toEqual([1, 2]);
     expect(resumed.epochs.map((e) => e.epoch)).toEqual([3]);
     expect(resumed.testLoss).toBe(constant.testLoss);
