@@ -15,7 +15,8 @@ describe('kernels in Chromium vs the CPU reference (test/kernel-cases.ts)', () =
     p = await e2e.open('/e2e/pages/kernels.html');
     result = await p.call<KernelPageResult>('runKernelCases');
     console.log(`adapter ${JSON.stringify(result.adapter)}: ${result.cases.length} cases in ${(result.ms / 1000).toFixed(1)} s`);
-  });
+    // The whole list runs in this hook: several hundred cases compile their pipelines on SwiftShader.
+  }, 600_000);
   afterAll(async () => {
     await e2e?.close();
   });
