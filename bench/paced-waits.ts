@@ -4,7 +4,7 @@
 // loop while a map is pending; on a CPU adapter that loop competes with the shaders for cores.
 // `npm run -s bench:waits -- [--steps N] [--repeats N] [--json]`.
 import { create } from 'webgpu';
-import { GpuContext, Sequential } from '../src/index';
+import { createContext, GpuContext, Sequential } from '../src/index';
 import { seededUniform } from './lib/stats';
 
 const args = process.argv.slice(2);
@@ -23,7 +23,7 @@ const fit = { batchSize: batch, optimizer: 'momentum' as const, learningRate: 0.
 const contexts: GpuContext[] = [];
 
 async function modelFor(pacedWaits: boolean): Promise<Sequential> {
-  const ctx = await GpuContext.create({ gpu, pacedWaits });
+  const ctx = await createContext({ gpu, pacedWaits });
   contexts.push(ctx);
   const model = await Sequential.create({ inputSize: 784, layers: [{ units: 256, activation: 'relu' }, { units: 10 }], loss: 'mse', init: 'he', seed: 1, backend: ctx });
   await model.fit(x, y, fit); // untimed: uploads the data, records the step, warms the pacer

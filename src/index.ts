@@ -24,11 +24,12 @@ export {
   type MnistSplitOptions,
 } from './io/mnist.js';
 
-import { GpuContext, type ContextOptions } from './gpu/context.js';
+import type { GpuContext, ContextOptions } from './gpu/context.js';
+import { createContext as createReadyContext } from './tuning/create_context.js';
 
 /** Acquires a WebGPU device: navigator.gpu in a browser, or `{ gpu: create([]) }` from `webgpu` in Node. */
 export function createContext(options?: ContextOptions): Promise<GpuContext> {
-  return GpuContext.create(options);
+  return createReadyContext(options);
 }
 
 export const VERSION = '0.1.0';

@@ -3,8 +3,8 @@
 // the CPU reference.
 import { create } from 'webgpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, GpuContext, Sequential } from '../src/index';
-import { candidates, clearTuneCache, roundsPerSubmit } from '../src/gpu/autotune';
+import { ConfigError, createContext, GpuContext, Sequential } from '../src/index';
+import { candidates, clearTuneCache, roundsPerSubmit } from '../src/tuning/autotune';
 import { isSoftwareAdapter } from '../src/gpu/context';
 import { randomArray } from './helpers/gpu';
 
@@ -13,7 +13,7 @@ let tuned: GpuContext;
 
 beforeAll(async () => {
   clearTuneCache();
-  tuned = await GpuContext.create({ gpu, autotune: true });
+  tuned = await createContext({ gpu, autotune: true });
 }, 120_000);
 
 afterAll(() => {
@@ -42,17 +42,17 @@ describe('matmul autotune', () => {
   });
 
   it('reuses the choice for the same adapter without timing again', async () => {
-    const again = await GpuContext.create({ gpu, autotune: true });
+    const again = await createContext({ gpu, autotune: true });
     expect(again.tuning!.cached).toBe(true);
     expect(again.tuning!.trials).toEqual([]);
     expect(again.matmul).toEqual(tuned.matmul);
   });
 
   it('is skipped when a core is named, and off by default on a software adapter', async () => {
-    const named = await GpuContext.create({ gpu, matmulCore: 'shared', autotune: true });
+    const named = await createContext({ gpu, matmulCore: 'shared', autotune: true });
     expect(named.tuning).toBeNull();
     expect(named.matmul).toEqual({ core: 'shared', workgroup: 16 });
-    const plain = await GpuContext.create({ gpu });
+    const plain = await createContext({ gpu });
     if (isSoftwareAdapter(plain.adapter)) {
       expect(plain.tuning).toBeNull();
       expect(plain.matmul).toEqual({ core: plain.quads ? 'quad' : 'register', workgroup: 4 });
@@ -64,11 +64,11 @@ describe('matmul autotune', () => {
   it("uses the quad core only where the device's quads pass the probe, and says so when forced without them", async () => {
     const adapter = (await gpu.requestAdapter())!;
     const plainDevice = await adapter.requestDevice(); // no 'subgroups' feature requested
-    const without = await GpuContext.create({ gpu, device: plainDevice });
+    const without = await createContext({ gpu, device: plainDevice });
     expect(without.quads).toBe(false);
     expect(without.matmul.core).not.toBe('quad');
-    await expect(GpuContext.create({ gpu, device: plainDevice, matmulCore: 'quad' })).rejects.toThrow(ConfigError);
-    await expect(GpuContext.create({ gpu, device: plainDevice, matmulCore: 'quad' })).rejects.toThrow(/subgroups/);
+    await expect(createContext({ gpu, device: plainDevice, matmulCore: 'quad' })).rejects.toThrow(ConfigError);
+    await expect(createContext({ gpu, device: plainDevice, matmulCore: 'quad' })).rejects.toThrow(/subgroups/);
     plainDevice.destroy();
   });
 

@@ -10,7 +10,7 @@
 // absolute + 1e-4 relative; one set of gradients to 1e-6 absolute + 1e-4 relative.
 import { create } from 'webgpu';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GpuContext, Sequential, type ModelOptions } from '../src/index';
+import { createContext, GpuContext, Sequential, type ModelOptions } from '../src/index';
 import type { MatmulCore } from '../src/kernels/sources';
 import { randomArray, worstExcess } from './helpers/gpu';
 
@@ -21,9 +21,9 @@ afterAll(() => contexts.forEach((ctx) => ctx.assertHealthy()));
 
 /** A context forced onto `core`; for the GPU cores also a GPU's grid for grid-stride kernels. */
 async function contextFor(core: MatmulCore): Promise<GpuContext | null> {
-  const probe = await GpuContext.create({ gpu, matmulCore: 'register' });
+  const probe = await createContext({ gpu, matmulCore: 'register' });
   if (core === 'quad' && !probe.quads) return null;
-  const ctx = core === 'register' ? probe : await GpuContext.create({ gpu, matmulCore: core });
+  const ctx = core === 'register' ? probe : await createContext({ gpu, matmulCore: core });
   if (core === 'shared' || core === 'tiled') ctx.gridWorkgroups = 4096;
   contexts.push(ctx);
   return ctx;

@@ -2,7 +2,7 @@
 // batch sizes and row counts, and a failed create leaves nothing behind.
 import { create } from 'webgpu';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DeviceLostError, DisposedError, GpuContext, GPUValidationError, Sequential, type ModelOptions } from '../src/index';
+import { createContext, DeviceLostError, DisposedError, GPUValidationError, Sequential, type ModelOptions } from '../src/index';
 import { BufferUsage } from '../src/gpu/flags';
 import { MAX_PLANS } from '../src/train/gpu_engine';
 import { randomArray, testContext } from './helpers/gpu';
@@ -130,7 +130,7 @@ describe('buffers stay bounded', () => {
 
 describe('leaks on failure', () => {
   it('on a lost device setWeights, getWeights and save reject with DeviceLostError; failed creates leave no buffers', async () => {
-    const ctx = await GpuContext.create({ gpu: create([]) });
+    const ctx = await createContext({ gpu: create([]) });
     const model = await Sequential.create({ ...options, backend: ctx });
     const weights = await model.getWeights();
     ctx.device.destroy();
@@ -145,7 +145,7 @@ describe('leaks on failure', () => {
     expect(ctx.stats()).toEqual(before); // was 15 buffers: 5 per failed create
   });
   it('a create that fails while the device is being lost frees what it allocated', async () => {
-    const ctx = await GpuContext.create({ gpu: create([]) });
+    const ctx = await createContext({ gpu: create([]) });
     const before = ctx.stats();
     ctx.device.destroy(); // not awaited: the engine allocates before the loss is known
     const results = await Promise.allSettled([0, 1, 2].map(() => Sequential.create({ ...options, backend: ctx })));

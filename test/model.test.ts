@@ -2,7 +2,7 @@
 // worked example, and the errors a user meets. Tolerances: after 20 float32 steps the two backends
 // differ only by rounding, so losses agree to 1e-4 relative and weights to 2e-5 absolute + 1e-4 relative.
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, DataError, DisposedError, GpuContext, Sequential, ShapeError, WebGPUUnavailableError, type ModelOptions } from '../src/index';
+import { ConfigError, createContext, DataError, DisposedError, Sequential, ShapeError, WebGPUUnavailableError, type ModelOptions } from '../src/index';
 import { randomArray, testContext, worstExcess } from './helpers/gpu';
 
 afterAll(async () => {
@@ -148,8 +148,8 @@ describe('clear errors', () => {
   const options: ModelOptions = { inputSize: 4, layers: [{ units: 3, activation: 'softmax' }], backend: 'cpu' };
 
   it('no WebGPU', async () => {
-    await expect(GpuContext.create()).rejects.toThrow(WebGPUUnavailableError);
-    await expect(GpuContext.create()).rejects.toThrow(/install the `webgpu` package/);
+    await expect(createContext()).rejects.toThrow(WebGPUUnavailableError);
+    await expect(createContext()).rejects.toThrow(/install the `webgpu` package/);
   });
 
   it('bad configuration', async () => {

@@ -2,7 +2,7 @@
 // and training with paced and unpaced waits giving bit-identical results on the GPU.
 import { create } from 'webgpu';
 import { describe, expect, it } from 'vitest';
-import { GpuContext, Sequential } from '../src/index';
+import { createContext, Sequential } from '../src/index';
 import { isSoftwareAdapter } from '../src/gpu/context';
 import { SubmitPacer, type PacerClock, type SubmitTicket } from '../src/train/pacer';
 import { randomArray } from './helpers/gpu';
@@ -98,7 +98,7 @@ describe('paced waits in training', () => {
     const labels = Uint8Array.from({ length: rows }, (_, i) => i % 4);
     const results = [];
     for (const pacedWaits of [true, false]) {
-      const ctx = await GpuContext.create({ gpu, pacedWaits });
+      const ctx = await createContext({ gpu, pacedWaits });
       expect(ctx.pacedWaits).toBe(pacedWaits);
       const model = await Sequential.create({ inputSize: 20, layers: [{ units: 24, activation: 'relu' }, { units: 4, activation: 'softmax' }], seed: 2, backend: ctx });
       // Batch 4: 40 steps per epoch, three submits of 16, the ring full; three epochs warm the pacer.
@@ -112,7 +112,7 @@ describe('paced waits in training', () => {
   });
 
   it('is on by default in Node on a software adapter, off on a GPU', async () => {
-    const ctx = await GpuContext.create({ gpu: create([]) });
+    const ctx = await createContext({ gpu: create([]) });
     expect(ctx.pacedWaits).toBe(isSoftwareAdapter(ctx.adapter));
   });
 });

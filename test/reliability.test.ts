@@ -2,7 +2,7 @@
 // safetensors reader written independently of src/io.
 import { create } from 'webgpu';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DeviceLostError, DisposedError, GpuContext, LimitError, Sequential, type ModelOptions } from '../src/index';
+import { createContext, DeviceLostError, DisposedError, LimitError, Sequential, type ModelOptions } from '../src/index';
 import { randomArray, testContext } from './helpers/gpu';
 
 afterAll(async () => {
@@ -83,7 +83,7 @@ describe('checkpoints', () => {
 
 describe('device loss', () => {
   it('fit rejects with DeviceLostError; the last checkpoint resumes on a new device', async () => {
-    const doomed = await GpuContext.create({ gpu: create([]) });
+    const doomed = await createContext({ gpu: create([]) });
     const model = await Sequential.create({ ...options, backend: doomed });
     let destroyed = false;
     const training = model.fit(x, labels, {
@@ -111,7 +111,7 @@ describe('device loss', () => {
 describe('a progress callback that throws', () => {
   for (const pacedWaits of [false, true]) {
     it(`rejects fit with its error and the model trains on (${pacedWaits ? 'paced waits, as in Node' : 'eager waits, as in a browser'})`, async () => {
-      const ctx = await GpuContext.create({ gpu: create([]), pacedWaits });
+      const ctx = await createContext({ gpu: create([]), pacedWaits });
       const model = await Sequential.create({ ...options, backend: ctx });
       // Batch 2: 100 steps, 7 submits, so maps are still pending when the first callback throws.
       const failing = model.fit(x, labels, { ...fit, batchSize: 2, epochs: 2, onProgress: () => { throw new Error('bug in the callback'); } });
@@ -185,7 +185,7 @@ describe('resources', () => {
     const gpu = create([]);
     const adapter = await gpu.requestAdapter();
     const device = await adapter!.requestDevice(); // default limits: 128 MiB storage bindings
-    const small = await GpuContext.create({ gpu, device });
+    const small = await createContext({ gpu, device });
     const limit = device.limits.maxStorageBufferBindingSize;
     const units = Math.ceil(limit / 4 / 4096) + 64;
     await expect(

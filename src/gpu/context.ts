@@ -1,12 +1,13 @@
-import { checkedOptions } from '../options.js';
-import { ConfigError, DeviceLostError, GPUValidationError, LimitError, WebGPUUnavailableError } from '../errors.js';
-import { DEFAULT_MATMUL, type MatmulConfig, type MatmulCore } from '../kernels/sources.js';
-import { autotune, type TuneResult } from './autotune.js';
-import { quadLanesInOrder } from './quad_probe.js';
+// The device layer: it imports nothing from the kernels, the tuning, the model or the training
+// code. A ready context (quad probe, matmul core, autotune) comes from createContext in
+// src/tuning/create_context.ts, which opens the device here with GpuContext.open.
+import { DeviceLostError, GPUValidationError, LimitError, WebGPUUnavailableError } from '../errors.js';
+import { DEFAULT_MATMUL, type MatmulConfig, type MatmulCore, type TuneResult } from './matmul_choice.js';
 import { BufferUsage } from './flags.js';
 import { diagnoseNodeAdapter, nodeProbe } from './node_setup.js';
 
-const CONTEXT_OPTION_KEYS = ['gpu', 'device', 'powerPreference', 'matmulCore', 'autotune', 'pacedWaits'] as const;
+/** The keys createContext accepts (it rejects any other as a likely typo). */
+export const CONTEXT_OPTION_KEYS = ['gpu', 'device', 'powerPreference', 'matmulCore', 'autotune', 'pacedWaits'] as const;
 
 export interface ContextOptions {
   /** A GPU object: `navigator.gpu` in a browser (the default), `create([])` from `webgpu` in Node. */
@@ -74,7 +75,7 @@ export class GpuContext {
   readonly adapter: AdapterDescription;
   /**
    * True when the 'quad' matmul core can run here: the device has subgroups and its quads are four
-   * consecutive invocations (checked at creation by a probe kernel).
+   * consecutive invocations (checked by createContext with a probe kernel: src/tuning/quad_probe.ts).
    */
   quads = false;
   /** What the start-up autotune timed and chose (null when it did not run). */
@@ -114,24 +115,19 @@ export class GpuContext {
     });
   }
 
-  static async create(given?: ContextOptions | null): Promise<GpuContext> {
-    const options = checkedOptions<ContextOptions>('createContext options', given, CONTEXT_OPTION_KEYS);
-    const ctx = await GpuContext.open(options);
+  /**
+   * Opens the device (options.device, or one requested from options.gpu / navigator.gpu) and wraps
+   * it, with matmulCore and pacedWaits applied; nothing more: no quad probe (quads stays false) and
+   * no autotune. This is the low-level opener that createContext builds on; use createContext for a
+   * ready context. The options are taken as given (createContext checks their keys).
+   */
+  static async open(options: ContextOptions = {}): Promise<GpuContext> {
+    const ctx = await GpuContext.openDevice(options);
     if (options.pacedWaits !== undefined) ctx.pacedWaits = options.pacedWaits;
-    ctx.quads = await quadLanesInOrder(ctx);
-    if (options.matmulCore === 'quad' && !ctx.quads) {
-      throw new ConfigError(
-        "matmulCore 'quad' needs the WebGPU 'subgroups' feature with quads of four consecutive invocations, which this device lacks; use 'register' or 'shared'",
-      );
-    }
-    if (!options.matmulCore) {
-      ctx.matmul = DEFAULT_MATMUL[defaultMatmulCore(ctx.adapter, ctx.quads)];
-      if (options.autotune ?? !isSoftwareAdapter(ctx.adapter)) ctx.tuning = await autotune(ctx, isSoftwareAdapter(ctx.adapter));
-    }
     return ctx;
   }
 
-  private static async open(options: ContextOptions): Promise<GpuContext> {
+  private static async openDevice(options: ContextOptions): Promise<GpuContext> {
     if (options.device) {
       const ctx = new GpuContext(options.device, describeAdapter(undefined, options.device), options.gpu, options.matmulCore);
       ctx.ownsDevice = false;

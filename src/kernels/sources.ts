@@ -57,18 +57,11 @@ export const KERNEL_SOURCES = {
 
 export type KernelName = keyof typeof KERNEL_SOURCES;
 
-/**
- * The matrix-product cores behind matmul, dense_forward, dense_backward_input and
- * dense_backward_weights:
- * - 'shared' stages tiles in workgroup memory (GPUs): 64×64 tiles, 4×4 outputs per invocation;
- * - 'tiled' the same with 128×128 tiles and 8×8 outputs per invocation, read from workgroup memory
- *   as vec4 (GPUs with many registers per invocation, such as desktop NVIDIA and AMD GPUs);
- * - 'register' computes 16×16 blocks per invocation straight from the buffers, four steps of k at a
- *   time (CPU implementations such as SwiftShader);
- * - 'quad' is 'register' with the rows of A shared by the four invocations of a quad through
- *   quadBroadcast (needs the 'subgroups' feature; src/gpu/quad_probe.ts checks the lane order).
- */
-export type MatmulCore = 'shared' | 'tiled' | 'register' | 'quad';
+// The core types and constants live in the device layer (src/gpu/matmul_choice.ts), which holds a
+// context's choice without importing the kernels; re-exported here for the kernels and their callers.
+import type { MatmulCore } from '../gpu/matmul_choice.js';
+export { CORE_WORKGROUPS, DEFAULT_MATMUL, matmulConfig, type MatmulConfig, type MatmulCore } from '../gpu/matmul_choice.js';
+
 const MATMUL_CORES: Record<MatmulCore, string[]> = {
   shared: [matmulSharedLib, matmulElementsLib],
   tiled: [matmulTiledLib, matmulElementsLib],
@@ -77,29 +70,6 @@ const MATMUL_CORES: Record<MatmulCore, string[]> = {
 };
 /** Directives a 'quad' module must start with (WGSL allows them only before any declaration). */
 const QUAD_DIRECTIVES = 'enable subgroups;\ndiagnostic(off, subgroup_uniformity);';
-
-/**
- * A matmul core and its workgroup side (workgroups of workgroup × workgroup invocations, as
- * MM_WG_X / MM_WG_Y overrides). The shared and tiled cores' tiles are written for 16; the register
- * core takes any side; the quad core a multiple of 4.
- */
-export interface MatmulConfig {
-  core: MatmulCore;
-  workgroup: number;
-}
-
-/** Workgroup sides each core may be compiled with (the autotune's choices). */
-export const CORE_WORKGROUPS: Record<MatmulCore, readonly number[]> = { shared: [16], tiled: [16], register: [2, 4, 8], quad: [4, 8] };
-export const DEFAULT_MATMUL: Record<MatmulCore, MatmulConfig> = {
-  shared: { core: 'shared', workgroup: 16 },
-  tiled: { core: 'tiled', workgroup: 16 },
-  register: { core: 'register', workgroup: 4 },
-  quad: { core: 'quad', workgroup: 4 },
-};
-
-export function matmulConfig(config: MatmulConfig | MatmulCore): MatmulConfig {
-  return typeof config === 'string' ? DEFAULT_MATMUL[config] : config;
-}
 
 export function usesMatmul(name: KernelName): boolean {
   return name === 'matmul' || name === 'denseForward' || name === 'denseBackwardInput' || name === 'denseBackwardWeights';

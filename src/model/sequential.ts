@@ -1,5 +1,6 @@
 import { ConfigError, DataError, DisposedError, LimitError, ShapeError, TrainingDivergedError } from '../errors.js';
 import { GpuContext } from '../gpu/context.js';
+import { createContext } from '../tuning/create_context.js';
 import { encodeCheckpoint, readCheckpoint, type TrainingState } from '../io/checkpoint.js';
 import { CpuEngine } from '../train/cpu_engine.js';
 import { toMatrix, toTargets, type Matrix, type Targets } from '../train/data.js';
@@ -157,7 +158,7 @@ export class Sequential {
     if (backend === 'cpu') {
       engine = new CpuEngine(config, layout, initial);
     } else {
-      const ctx = backend === 'gpu' ? await GpuContext.create() : backend;
+      const ctx = backend === 'gpu' ? await createContext() : backend;
       if (!(ctx instanceof GpuContext)) throw new ConfigError("backend must be 'cpu', 'gpu' or a GpuContext from createContext()");
       engine = await GpuEngine.create(ctx, config, layout, initial);
     }

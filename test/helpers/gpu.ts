@@ -1,11 +1,11 @@
 import { create } from 'webgpu';
-import { GpuContext } from '../../src/gpu/context';
+import { createContext, type GpuContext } from '../../src/index';
 
 let shared: Promise<GpuContext> | null = null;
 
 /** One Dawn device per test file (SwiftShader where there is no GPU: see scripts/webgpu-env.sh). */
 export function testContext(): Promise<GpuContext> {
-  shared ??= GpuContext.create({ gpu: create([]) });
+  shared ??= createContext({ gpu: create([]) });
   return shared;
 }
 

@@ -2,31 +2,15 @@
 // adapter at hand and keeps the fastest, once per adapter: the choice is cached in memory for the
 // process and, in a browser, in localStorage, so later page loads skip the trials.
 import * as cpu from '../cpu/index.js';
+import type { AdapterDescription, GpuContext } from '../gpu/context.js';
+import { BufferUsage } from '../gpu/flags.js';
+import { CORE_WORKGROUPS, matmulConfig, type MatmulConfig, type MatmulCore, type TuneResult, type TuneTrial } from '../gpu/matmul_choice.js';
 import { createBindGroup, createUniform, encode, pipeline } from '../kernels/kernel.js';
-import { CORE_WORKGROUPS, matmulConfig, type MatmulConfig, type MatmulCore } from '../kernels/sources.js';
 import { matmulLaunch } from '../kernels/workgroups.js';
 import { uniformArray } from '../model/rng.js';
-import type { AdapterDescription, GpuContext } from './context.js';
-import { BufferUsage } from './flags.js';
 
-export interface TuneTrial {
-  config: MatmulConfig;
-  /** Median ms of one trial round (both products below), or null when the result was wrong. */
-  ms: number | null;
-}
-
-export interface TuneResult {
-  /** The configuration the context now uses. */
-  matmul: MatmulConfig;
-  /** What was timed (empty when the choice came from the cache). */
-  trials: TuneTrial[];
-  /** True when no trial ran: the choice was cached for this adapter. */
-  cached: boolean;
-  /** Wall time the autotune took, compilation included. */
-  ms: number;
-  /** The trial size: products of n×n by n×n. */
-  size: number;
-}
+// The result types live with the context that holds them (ctx.tuning).
+export type { TuneResult, TuneTrial } from '../gpu/matmul_choice.js';
 
 const CACHE_VERSION = 6; // bump when the kernels, the candidates or the timing change
 const memoryCache = new Map<string, MatmulConfig>();

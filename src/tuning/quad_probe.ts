@@ -1,7 +1,7 @@
 // Whether the 'quad' matmul core may run on this device: the device has subgroups, and in every
 // workgroup shape the core launches with, each quad is four consecutive invocations along x.
 import { runKernel } from '../kernels/run.js';
-import type { GpuContext } from './context.js';
+import type { GpuContext } from '../gpu/context.js';
 
 /** The workgroup shapes (x, y) the quad core is launched with (matmulLaunch). */
 const SHAPES: [number, number][] = [[4, 4], [8, 8]];
