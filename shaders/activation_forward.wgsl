@@ -3,6 +3,7 @@
 // on their own and tests.
 // Bindings: params {count}; u: [count]; z: [count], written.
 // Dispatch: up to 4096 workgroups of 256, grid-stride over count.
+// Libraries appended (src/kernels/sources.ts): lib/activation.wgsl.
 struct Params { count: u32 }
 
 @group(0) @binding(0) var<uniform> params: Params;

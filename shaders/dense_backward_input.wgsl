@@ -1,28 +1,33 @@
 // dense_backward_input: backprop of δ through one dense layer, fused with the previous layer's
-// activation derivative: dX = (dY · W) ⊙ σ'(U_prev). With ACTIVATION = linear (0) it is dY · W,
-// the gradient with respect to the network input (uPrev is then bound but not read).
-// Bindings: params {batch, nIn, nOut}; dy: δ [batch, nOut]; w: W [nOut, nIn];
-//           uPrev: U of the previous layer [batch, nIn]; dx: [batch, nIn], written.
+// activation derivative: δ_prev = (δ · W) ⊙ σ'(U_prev). With ACTIVATION = linear (0) it is δ · W,
+// ∂ℓ/∂X, the gradient with respect to the network input (uPrev is then bound but not read).
+// Bindings: params {batch, nIn, nOut}; delta: δ of this layer [batch, nOut]; w: W [nOut, nIn];
+//           uPrev: U of the previous layer [batch, nIn];
+//           deltaPrev: δ of the previous layer (or ∂ℓ/∂X) [batch, nIn], written.
 // Overrides: ACTIVATION, SLOPE of the previous layer (lib/activation.wgsl).
 // Dispatch: workgroups of MM_WG_X × MM_WG_Y invocations over tiles of MM_WG_Y·MM_ROWS rows ×
-// MM_WG_X·MM_COLS columns (matmulLaunch in src/kernels/workgroups.ts). Needs a matmul core
-// (lib/matmul_shared.wgsl or lib/matmul_register.wgsl) and lib/matmul_layout.wgsl.
+// MM_WG_X·MM_COLS columns (matmulLaunch in src/kernels/workgroups.ts).
+// Libraries appended (src/kernels/sources.ts, kernelSource): lib/activation.wgsl, then one matmul
+// core, as the context picked it: 'shared' lib/matmul_shared.wgsl + lib/matmul_elements.wgsl;
+// 'tiled' lib/matmul_tiled.wgsl + lib/matmul_elements.wgsl; 'register' lib/matmul_register.wgsl +
+// lib/matmul_rows_own.wgsl; 'quad' lib/matmul_register.wgsl + lib/matmul_rows_quad.wgsl (after
+// `enable subgroups;` and `diagnostic(off, subgroup_uniformity);`); then lib/matmul_layout.wgsl.
 struct Params { batch: u32, nIn: u32, nOut: u32 }
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> dy: array<f32>;
+@group(0) @binding(1) var<storage, read> delta: array<f32>;
 @group(0) @binding(2) var<storage, read> w: array<f32>;
 @group(0) @binding(3) var<storage, read> uPrev: array<f32>;
-@group(0) @binding(4) var<storage, read_write> dx: array<f32>;
+@group(0) @binding(4) var<storage, read_write> deltaPrev: array<f32>;
 
-fn loadA(i: u32) -> f32 { return dy[i]; }
+fn loadA(i: u32) -> f32 { return delta[i]; }
 fn loadB(i: u32) -> f32 { return w[i]; }
 
 fn storeGrad(i: u32, g: f32) {
   if (ACTIVATION != 0u) {
-    dx[i] = g * activateGrad(uPrev[i]);
+    deltaPrev[i] = g * activateGrad(uPrev[i]);
   } else {
-    dx[i] = g;
+    deltaPrev[i] = g;
   }
 }
 

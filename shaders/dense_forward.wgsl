@@ -3,8 +3,12 @@
 //           u: U [batch, nOut] and z: Z [batch, nOut], both written. U is kept for σ'(U) in backprop.
 // Overrides: ACTIVATION, SLOPE (lib/activation.wgsl); TRANS_B must be true (W is read as Wᵀ).
 // Dispatch: workgroups of MM_WG_X × MM_WG_Y invocations over tiles of MM_WG_Y·MM_ROWS rows ×
-// MM_WG_X·MM_COLS columns (matmulLaunch in src/kernels/workgroups.ts). Needs a matmul core
-// (lib/matmul_shared.wgsl or lib/matmul_register.wgsl) and lib/matmul_layout.wgsl.
+// MM_WG_X·MM_COLS columns (matmulLaunch in src/kernels/workgroups.ts).
+// Libraries appended (src/kernels/sources.ts, kernelSource): lib/activation.wgsl, then one matmul
+// core, as the context picked it: 'shared' lib/matmul_shared.wgsl + lib/matmul_elements.wgsl;
+// 'tiled' lib/matmul_tiled.wgsl + lib/matmul_elements.wgsl; 'register' lib/matmul_register.wgsl +
+// lib/matmul_rows_own.wgsl; 'quad' lib/matmul_register.wgsl + lib/matmul_rows_quad.wgsl (after
+// `enable subgroups;` and `diagnostic(off, subgroup_uniformity);`); then lib/matmul_layout.wgsl.
 struct Params { batch: u32, nIn: u32, nOut: u32 }
 
 @group(0) @binding(0) var<uniform> params: Params;

@@ -6,6 +6,7 @@
 //           src: [dataset rows, cols]; out: [rows, cols], written.
 // Dispatch: up to 4096 workgroups of 256, grid-stride over the rows · cols outputs (a row index
 // per output by division: cheap next to the loads, and no invocation idles on a narrow row).
+// Libraries appended (src/kernels/sources.ts): lib/step.wgsl.
 struct Params { rows: u32, cols: u32 }
 
 @group(0) @binding(0) var<uniform> params: Params;

@@ -4,6 +4,7 @@
 // Bindings: params {rows, cols}; step (lib/step.wgsl: start, slot); indices: [≥ start + rows] u32;
 //           src: [dataset rows, cols]; out: [rows, cols], written.
 // Dispatch: as gather_rows, over rows · cols / 4 quads.
+// Libraries appended (src/kernels/sources.ts): lib/step.wgsl.
 struct Params { rows: u32, cols: u32 }
 
 @group(0) @binding(0) var<uniform> params: Params;

@@ -6,6 +6,7 @@
 // the same g and grid give bit-identical partials. grad_norm_scale.wgsl adds the partials.
 // Bindings: params {count}; g: [count]; partial: [workgroups], written.
 // Dispatch: gradNormWorkgroups(count) workgroups of 256 (at most 256 of them, one partial each).
+// Libraries appended (src/kernels/sources.ts): none.
 struct Params { count: u32 }
 
 @group(0) @binding(0) var<uniform> params: Params;

@@ -5,6 +5,7 @@
 // which the update kernels read when their override CLIP is true (the gradient itself is not written).
 // Bindings: params {parts, maxNorm}; partial: [parts]; scale: [1], written.
 // Dispatch: exactly one workgroup of 256.
+// Libraries appended (src/kernels/sources.ts): none.
 struct Params { parts: u32, maxNorm: f32 }
 
 @group(0) @binding(0) var<uniform> params: Params;

@@ -1,10 +1,16 @@
-// matmul: C = op(A) · op(B), the plain product backprop needs for weight gradients
-// (dW = δᵀ · Z with TRANS_A) and for any other transpose combination (TRANS_A, TRANS_B overrides).
+// matmul: C = op(A) · op(B), the plain product, for any transpose combination (TRANS_A, TRANS_B
+// overrides). Training does not dispatch it (dense_backward_weights computes dW = δᵀ · X with its
+// bias sums); the autotune (src/tuning/autotune.ts), bench/matmul.ts and the tests time and check
+// the cores through it.
 // Bindings: params {M, N, K}; a: A as stored ([M,K] or [K,M]); b: B as stored ([K,N] or [N,K]);
 //           c: C [M, N], written (overwritten), not accumulated.
 // Dispatch: workgroups of MM_WG_X × MM_WG_Y invocations over tiles of MM_WG_Y·MM_ROWS rows ×
-// MM_WG_X·MM_COLS columns (matmulLaunch in src/kernels/workgroups.ts). Needs a matmul core
-// (lib/matmul_shared.wgsl or lib/matmul_register.wgsl) and lib/matmul_layout.wgsl.
+// MM_WG_X·MM_COLS columns (matmulLaunch in src/kernels/workgroups.ts).
+// Libraries appended (src/kernels/sources.ts, kernelSource): one matmul core, as the context
+// picked it: 'shared' lib/matmul_shared.wgsl + lib/matmul_elements.wgsl; 'tiled'
+// lib/matmul_tiled.wgsl + lib/matmul_elements.wgsl; 'register' lib/matmul_register.wgsl +
+// lib/matmul_rows_own.wgsl; 'quad' lib/matmul_register.wgsl + lib/matmul_rows_quad.wgsl (after
+// `enable subgroups;` and `diagnostic(off, subgroup_uniformity);`); then lib/matmul_layout.wgsl.
 struct Params { M: u32, N: u32, K: u32 }
 
 @group(0) @binding(0) var<uniform> params: Params;

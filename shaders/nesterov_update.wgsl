@@ -8,6 +8,7 @@
 //           w: [count] and m: [count] (the velocity), both updated in place; g: [count];
 //           scale: [1], the clipping factor, read only when the override CLIP is true.
 // Dispatch: up to 4096 workgroups of 256 (optimizerWorkgroups), grid-stride over count / 4 quads.
+// Libraries appended (src/kernels/sources.ts): lib/step.wgsl, lib/optimizer_gradient.wgsl.
 struct Params { count: u32, beta: f32, weightDecay: f32 }
 
 override CLIP: bool = false;

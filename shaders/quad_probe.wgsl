@@ -5,6 +5,7 @@
 //           lane l, as seen by invocation i.
 // Overrides: PROBE_X, PROBE_Y, the workgroup shape to probe.
 // Dispatch: one workgroup.
+// Libraries appended (src/kernels/sources.ts): none.
 enable subgroups;
 
 override PROBE_X: u32 = 4u;

@@ -8,6 +8,7 @@
 //           w: [count] and v: [count] (PyTorch's square_avg), both updated in place; g: [count];
 //           scale: [1], the clipping factor, read only when the override CLIP is true.
 // Dispatch: up to 4096 workgroups of 256 (optimizerWorkgroups), grid-stride over count / 4 quads.
+// Libraries appended (src/kernels/sources.ts): lib/step.wgsl, lib/optimizer_gradient.wgsl.
 struct Params { count: u32, rho: f32, epsilon: f32, weightDecay: f32 }
 
 override CLIP: bool = false;

@@ -9,6 +9,7 @@
 // Bindings: params {count, weightDecay}; step (per-step uniform, lr used); w: [count], updated in
 //           place; g: [count]; scale: [1], the clipping factor, read only when CLIP is true.
 // Dispatch: up to 4096 workgroups of 256 (optimizerWorkgroups), grid-stride over count / 4 quads.
+// Libraries appended (src/kernels/sources.ts): lib/step.wgsl, lib/optimizer_gradient.wgsl.
 struct Params { count: u32, weightDecay: f32 }
 
 override CLIP: bool = false;

@@ -145,15 +145,15 @@ function forward(net: Mlp, c: Case): Forward {
   return { u1, z1, u2, z2 };
 }
 
-/** Loss and δ of the output layer (∂L/∂U², written into du). */
-function lossAndDelta(du: Float64Array, f: Forward, net: Mlp, c: Case): number {
+/** Loss and δ of the output layer (∂L/∂U², written into delta). */
+function lossAndDelta(delta: Float64Array, f: Forward, net: Mlp, c: Case): number {
   switch (c.loss) {
     case 'mse':
-      return mseLoss(du, f.u2, f.z2, net.y, B, N_OUT, c.outAct, SLOPE);
+      return mseLoss(delta, f.u2, f.z2, net.y, B, N_OUT, c.outAct, SLOPE);
     case 'crossEntropy':
-      return softmaxCrossEntropy(du, f.u2, net.y, B, N_OUT);
+      return softmaxCrossEntropy(delta, f.u2, net.y, B, N_OUT);
     case 'binaryCrossEntropy':
-      return sigmoidBce(du, f.u2, net.y, B, N_OUT);
+      return sigmoidBce(delta, f.u2, net.y, B, N_OUT);
   }
 }
 
@@ -176,10 +176,10 @@ function backward(net: Mlp, c: Case) {
   const db1 = garbage(HIDDEN);
   matmul(dw1, delta1, net.x, HIDDEN, N_IN, B, true, false);
   biasGrad(db1, delta1, B, HIDDEN);
-  // The input has no activation in front of it: 'linear' gives ∂L/∂X, and uPrev is not read.
-  const dx = garbage(B * N_IN);
-  denseBackwardInput(dx, delta1, net.w1, new Float64Array(0), B, N_IN, HIDDEN, 'linear', SLOPE);
-  return { w1: dw1, b1: db1, w2: dw2, b2: db2, x: dx };
+  // The input has no activation in front of it: 'linear' gives deltaPrev = ∂L/∂X, and uPrev is not read.
+  const deltaPrev = garbage(B * N_IN);
+  denseBackwardInput(deltaPrev, delta1, net.w1, new Float64Array(0), B, N_IN, HIDDEN, 'linear', SLOPE);
+  return { w1: dw1, b1: db1, w2: dw2, b2: db2, x: deltaPrev };
 }
 
 function makeTargets(rng: () => number, c: Case): Float64Array {
@@ -303,9 +303,9 @@ describe('loss values match their direct formulas', () => {
     let expected = 0;
     for (let i = 0; i < z.length; i++) expected += (z[i] - y[i]) ** 2;
     expected /= rows * cols;
-    const du = garbage(rows * cols);
-    expect(mseLoss(du, u, z, y, rows, cols, 'linear', SLOPE)).toBeCloseTo(expected, 12);
-    for (let i = 0; i < z.length; i++) expect(du[i]).toBeCloseTo((2 * (z[i] - y[i])) / (rows * cols), 12);
+    const delta = garbage(rows * cols);
+    expect(mseLoss(delta, u, z, y, rows, cols, 'linear', SLOPE)).toBeCloseTo(expected, 12);
+    for (let i = 0; i < z.length; i++) expect(delta[i]).toBeCloseTo((2 * (z[i] - y[i])) / (rows * cols), 12);
   });
 
   it('softmaxCrossEntropy = −mean_rows Σ y log softmax(u); one-hot δ = (P − Y)/B', () => {
@@ -322,9 +322,9 @@ describe('loss values match their direct formulas', () => {
       }
     }
     expected /= rows;
-    const du = garbage(rows * cols);
-    expect(softmaxCrossEntropy(du, u, y, rows, cols)).toBeCloseTo(expected, 12);
-    for (let i = 0; i < du.length; i++) expect(du[i]).toBeCloseTo((p[i] - y[i]) / rows, 12);
+    const delta = garbage(rows * cols);
+    expect(softmaxCrossEntropy(delta, u, y, rows, cols)).toBeCloseTo(expected, 12);
+    for (let i = 0; i < delta.length; i++) expect(delta[i]).toBeCloseTo((p[i] - y[i]) / rows, 12);
   });
 
   it('sigmoidBce = mean −y log s − (1−y) log(1−s), and stays finite for huge logits', () => {
@@ -335,16 +335,16 @@ describe('loss values match their direct formulas', () => {
       expected += -y[i] * Math.log(s) - (1 - y[i]) * Math.log(1 - s);
     }
     expected /= rows * cols;
-    const du = garbage(rows * cols);
-    expect(sigmoidBce(du, u, y, rows, cols)).toBeCloseTo(expected, 12);
+    const delta = garbage(rows * cols);
+    expect(sigmoidBce(delta, u, y, rows, cols)).toBeCloseTo(expected, 12);
 
     const big = new Float64Array([1000, -1000]);
     const t = new Float64Array([0, 1]);
-    const dBig = new Float64Array(2);
-    const L = sigmoidBce(dBig, big, t, 1, 2);
+    const deltaBig = new Float64Array(2);
+    const L = sigmoidBce(deltaBig, big, t, 1, 2);
     expect(L).toBeCloseTo(1000, 9); // each element costs |u| when the label is the wrong side
-    expect(dBig[0]).toBeCloseTo(0.5, 12);
-    expect(dBig[1]).toBeCloseTo(-0.5, 12);
+    expect(deltaBig[0]).toBeCloseTo(0.5, 12);
+    expect(deltaBig[1]).toBeCloseTo(-0.5, 12);
   });
 });
 
@@ -356,8 +356,8 @@ describe('activations', () => {
       const u = uniformArray(rng, count, -4, 4);
       for (let i = 0; i < count; i++) if (Math.abs(u[i]) < 1e-3) u[i] += 0.01;
       const dz = uniformArray(rng, count);
-      const du = garbage(count);
-      activationBackward(du, dz, u, count, act, SLOPE);
+      const delta = garbage(count);
+      activationBackward(delta, dz, u, count, act, SLOPE);
 
       // Numeric: L(u) = Σ dz · σ(u), so ∂L/∂u_i = dz_i σ'(u_i).
       const z = new Float64Array(count);
@@ -367,7 +367,7 @@ describe('activations', () => {
         for (let i = 0; i < count; i++) s += dz[i] * z[i];
         return s;
       };
-      const r = compareGradients(act, du, numericGradient(u, loss));
+      const r = compareGradients(act, delta, numericGradient(u, loss));
       expect(r.ok, r.worst).toBe(true);
     });
   }
@@ -389,14 +389,14 @@ describe('activations', () => {
   it('sigmoid is finite and saturates for large |u|', () => {
     const u = new Float64Array([-1000, 1000, -745, 745]);
     const z = new Float64Array(4);
-    const du = new Float64Array(4);
+    const delta = new Float64Array(4);
     activationForward(z, u, 4, 'sigmoid', SLOPE);
-    activationBackward(du, new Float64Array([1, 1, 1, 1]), u, 4, 'sigmoid', SLOPE);
-    expect([...z, ...du].every(Number.isFinite)).toBe(true);
+    activationBackward(delta, new Float64Array([1, 1, 1, 1]), u, 4, 'sigmoid', SLOPE);
+    expect([...z, ...delta].every(Number.isFinite)).toBe(true);
     expect(z[0]).toBe(0);
     expect(z[1]).toBe(1);
-    expect(du[0]).toBe(0);
-    expect(du[1]).toBe(0);
+    expect(delta[0]).toBe(0);
+    expect(delta[1]).toBe(0);
   });
 
   it('runs in float32 too, close to float64', () => {
@@ -417,29 +417,29 @@ describe('softmaxForward', () => {
     const rows = 4;
     const cols = 7;
     const u = uniformArray(rng, rows * cols, -3, 3);
-    const p = garbage(rows * cols);
-    softmaxForward(p, u, rows, cols);
+    const z = garbage(rows * cols);
+    softmaxForward(z, u, rows, cols);
     for (let r = 0; r < rows; r++) {
-      let sumP = 0;
+      let sumZ = 0;
       let sumExp = 0;
       for (let j = 0; j < cols; j++) sumExp += Math.exp(u[r * cols + j]);
       for (let j = 0; j < cols; j++) {
-        sumP += p[r * cols + j];
-        expect(p[r * cols + j]).toBeCloseTo(Math.exp(u[r * cols + j]) / sumExp, 14);
+        sumZ += z[r * cols + j];
+        expect(z[r * cols + j]).toBeCloseTo(Math.exp(u[r * cols + j]) / sumExp, 14);
       }
-      expect(sumP).toBeCloseTo(1, 14);
+      expect(sumZ).toBeCloseTo(1, 14);
     }
   });
 
   it('is stable for large logits', () => {
     const u = new Float64Array([1000, 1000, 999, -1000]);
-    const p = new Float64Array(4);
-    softmaxForward(p, u, 1, 4);
-    expect(p.every(Number.isFinite)).toBe(true);
+    const z = new Float64Array(4);
+    softmaxForward(z, u, 1, 4);
+    expect(z.every(Number.isFinite)).toBe(true);
     const e = Math.exp(-1);
-    expect(p[0]).toBeCloseTo(1 / (2 + e), 12);
-    expect(p[2]).toBeCloseTo(e / (2 + e), 12);
-    expect(p[3]).toBe(0);
+    expect(z[0]).toBeCloseTo(1 / (2 + e), 12);
+    expect(z[2]).toBeCloseTo(e / (2 + e), 12);
+    expect(z[3]).toBe(0);
   });
 });
 
@@ -525,22 +525,22 @@ describe('dense layer pieces on hand-computed numbers', () => {
   });
 
   it('biasGrad sums over rows and overwrites', () => {
-    const dy = new Float64Array([1, 2, 3, 4, 5, 6]); // [3,2]
+    const delta = new Float64Array([1, 2, 3, 4, 5, 6]); // [3,2]
     const db = garbage(2);
-    biasGrad(db, dy, 3, 2);
+    biasGrad(db, delta, 3, 2);
     expect([...db]).toEqual([9, 12]);
   });
 
-  it('denseBackwardInput: (dy·w) ⊙ σ\'(uPrev)', () => {
-    const dy = new Float64Array([1, 2]); // [1,2]
+  it('denseBackwardInput: (delta·w) ⊙ σ\'(uPrev)', () => {
+    const delta = new Float64Array([1, 2]); // [1,2]
     const w = new Float64Array([1, 2, 3, 4, 5, 6]); // [2,3]
     const uPrev = new Float64Array([1, -1, 2]);
-    const dx = garbage(3);
-    denseBackwardInput(dx, dy, w, uPrev, 1, 3, 2, 'leakyRelu', SLOPE);
-    // dy·w = [9, 12, 15]; leakyRelu' = [1, 0.1, 1]
-    expect(dx[0]).toBeCloseTo(9, 12);
-    expect(dx[1]).toBeCloseTo(1.2, 12);
-    expect(dx[2]).toBeCloseTo(15, 12);
+    const deltaPrev = garbage(3);
+    denseBackwardInput(deltaPrev, delta, w, uPrev, 1, 3, 2, 'leakyRelu', SLOPE);
+    // delta·w = [9, 12, 15]; leakyRelu' = [1, 0.1, 1]
+    expect(deltaPrev[0]).toBeCloseTo(9, 12);
+    expect(deltaPrev[1]).toBeCloseTo(1.2, 12);
+    expect(deltaPrev[2]).toBeCloseTo(15, 12);
   });
 });
 
@@ -589,13 +589,13 @@ describe('shape errors', () => {
     ['denseForward w', () => denseForward(ok, ok, ok, short, ok, 2, 3, 4, 'relu', SLOPE)],
     ['denseForward bias', () => denseForward(ok, ok, ok, ok, short, 2, 3, 4, 'relu', SLOPE)],
     ['denseBackwardInput uPrev', () => denseBackwardInput(ok, ok, ok, short, 2, 3, 4, 'tanh', SLOPE)],
-    ['biasGrad dy', () => biasGrad(ok, short, 2, 3)],
+    ['biasGrad delta', () => biasGrad(ok, short, 2, 3)],
     ['activationForward z', () => activationForward(short, ok, 3, 'tanh', SLOPE)],
     ['activationBackward u', () => activationBackward(ok, ok, short, 3, 'tanh', SLOPE)],
     ['softmaxForward u', () => softmaxForward(ok, short, 2, 2)],
     ['mseLoss y', () => mseLoss(ok, ok, ok, short, 2, 2, 'linear', SLOPE)],
     ['softmaxCrossEntropy y', () => softmaxCrossEntropy(ok, ok, short, 2, 2)],
-    ['sigmoidBce du', () => sigmoidBce(short, ok, ok, 2, 2)],
+    ['sigmoidBce delta', () => sigmoidBce(short, ok, ok, 2, 2)],
     ['gatherRows indices', () => gatherRows(ok, ok, new Uint32Array(2), 1, 2, 2)],
     ['sgdUpdate g', () => sgdUpdate(ok, short, 3, 0.1)],
     ['momentumUpdate m', () => momentumUpdate(ok, short, ok, 3, 0.1, 0.9)],
@@ -608,9 +608,9 @@ describe('shape errors', () => {
   }
 
   it('linear denseBackwardInput does not need uPrev', () => {
-    const dx: FloatArray = new Float32Array(6);
+    const deltaPrev: FloatArray = new Float32Array(6);
     expect(() =>
-      denseBackwardInput(dx, new Float32Array(4), new Float32Array(6), new Float32Array(0), 2, 3, 2, 'linear', SLOPE),
+      denseBackwardInput(deltaPrev, new Float32Array(4), new Float32Array(6), new Float32Array(0), 2, 3, 2, 'linear', SLOPE),
     ).not.toThrow();
   });
 });

@@ -180,34 +180,34 @@ for (const act of ACTS) {
       return { checks: [check('u', out.u, u, 2e-6 * nIn), check('z', out.z, z, 2e-6 * nIn)] };
     }, core);
     add('dense layer kernels', `denseBackwardInput ${act} batch ${batch}, ${nIn}→${nOut}, ${coreName(core)}`, async (ctx) => {
-      const dy = randomArray(4, batch * nOut);
+      const delta = randomArray(4, batch * nOut);
       const w = randomArray(5, nOut * nIn);
       const uPrev = randomArray(6, batch * nIn, -3, 3);
-      const dx = new Float32Array(batch * nIn);
-      cpu.denseBackwardInput(dx, dy, w, uPrev, batch, nIn, nOut, act, SLOPE);
+      const deltaPrev = new Float32Array(batch * nIn);
+      cpu.denseBackwardInput(deltaPrev, delta, w, uPrev, batch, nIn, nOut, act, SLOPE);
       const launch = matmulLaunch(core, batch, nIn, nOut);
       const out = await runKernel(ctx, 'denseBackwardInput', {
         constants: { ACTIVATION: ACTIVATION_ID[act], SLOPE, ...launch.constants },
         uniforms: { params: { batch, nIn, nOut } },
-        buffers: { dy, w, uPrev, dx: new Float32Array(dx.length) },
+        buffers: { delta, w, uPrev, deltaPrev: new Float32Array(deltaPrev.length) },
         workgroups: launch.workgroups,
         matmulCore: launch.core,
       });
-      return { checks: [check('dx', out.dx, dx, 2e-6 * nOut)] };
+      return { checks: [check('deltaPrev', out.deltaPrev, deltaPrev, 2e-6 * nOut)] };
     }, core);
     if (act === ACTS[0]) {
       // No activation in it: once per shape and core. The batch is the product's depth.
       add('dense layer kernels', `denseBackwardWeights batch ${batch}, ${nIn}→${nOut}, ${coreName(core)}`, async (ctx) => {
-        const dy = randomArray(7, batch * nOut);
+        const delta = randomArray(7, batch * nOut);
         const x = randomArray(8, batch * nIn);
         const dw = new Float32Array(nOut * nIn);
         const db = new Float32Array(nOut);
-        cpu.denseBackwardWeights(dw, db, dy, x, batch, nIn, nOut);
+        cpu.denseBackwardWeights(dw, db, delta, x, batch, nIn, nOut);
         const launch = matmulLaunch(core, nOut, nIn, batch);
         const out = await runKernel(ctx, 'denseBackwardWeights', {
           constants: { TRANS_A: true, ROW_SUMS: true, ...launch.constants },
           uniforms: { params: { batch, nIn, nOut } },
-          buffers: { dy, x, dw: new Float32Array(dw.length).fill(NaN), db: new Float32Array(nOut).fill(NaN) },
+          buffers: { delta, x, dw: new Float32Array(dw.length).fill(NaN), db: new Float32Array(nOut).fill(NaN) },
           workgroups: launch.workgroups,
           matmulCore: launch.core,
         });
@@ -225,9 +225,9 @@ for (const count of [1, 255, 1000, 70_000]) {
       const u = randomArray(count, count, -6, 6);
       const dz = randomArray(count + 1, count);
       const z = new Float32Array(count);
-      const du = new Float32Array(count);
+      const delta = new Float32Array(count);
       cpu.activationForward(z, u, count, act, SLOPE);
-      cpu.activationBackward(du, dz, u, count, act, SLOPE);
+      cpu.activationBackward(delta, dz, u, count, act, SLOPE);
       const constants = { ACTIVATION: ACTIVATION_ID[act], SLOPE };
       const fwd = await runKernel(ctx, 'activationForward', {
         constants,
@@ -238,10 +238,10 @@ for (const count of [1, 255, 1000, 70_000]) {
       const bwd = await runKernel(ctx, 'activationBackward', {
         constants,
         uniforms: { params: { count } },
-        buffers: { dz, u, du: new Float32Array(count) },
+        buffers: { dz, u, delta: new Float32Array(count) },
         workgroups: elementwiseWorkgroups(count),
       });
-      return { checks: [check('z', fwd.z, z, 1e-6), check('du', bwd.du, du, 1e-6)] };
+      return { checks: [check('z', fwd.z, z, 1e-6), check('delta', bwd.delta, delta, 1e-6)] };
     });
   }
 }
@@ -249,14 +249,14 @@ for (const count of [1, 255, 1000, 70_000]) {
 for (const [rows, cols] of [[1, 1], [3, 10], [100, 7], [257, 33]] as const) {
   add('element-wise kernels', `softmaxForward ${rows}×${cols}`, async (ctx) => {
     const u = randomArray(cols, rows * cols, -20, 20);
-    const p = new Float32Array(rows * cols);
-    cpu.softmaxForward(p, u, rows, cols);
+    const z = new Float32Array(rows * cols);
+    cpu.softmaxForward(z, u, rows, cols);
     const sm = await runKernel(ctx, 'softmaxForward', {
       uniforms: { params: { rows, cols } },
-      buffers: { u, p: new Float32Array(rows * cols) },
+      buffers: { u, z: new Float32Array(rows * cols) },
       workgroups: perItemWorkgroups(rows),
     });
-    return { checks: [check('softmaxForward p', sm.p, p, 1e-6)] };
+    return { checks: [check('softmaxForward z', sm.z, z, 1e-6)] };
   });
 }
 
@@ -333,41 +333,41 @@ for (const [rows, cols] of LOSS_SHAPES) {
       const z = new Float32Array(rows * cols);
       cpu.activationForward(z, u, rows * cols, act, SLOPE);
       const y = randomArray(cols, rows * cols);
-      const du = new Float32Array(rows * cols);
-      const loss = cpu.mseLoss(du, u, z, y, rows, cols, act, SLOPE);
+      const delta = new Float32Array(rows * cols);
+      const loss = cpu.mseLoss(delta, u, z, y, rows, cols, act, SLOPE);
       const out = await runKernel(ctx, 'mseLoss', {
         constants: { ACTIVATION: ACTIVATION_ID[act], SLOPE },
         uniforms: { params: { rows, cols }, step: stepUniform({ start: 0, slot: 1 }) },
-        buffers: { u, z, y, du: new Float32Array(du.length), loss: new Float32Array(2) },
+        buffers: { u, z, y, delta: new Float32Array(delta.length), loss: new Float32Array(2) },
         workgroups: SINGLE_WORKGROUP,
       });
-      return { checks: [check('du', out.du, du, 1e-7), check('loss (slot 1)', [out.loss[1]], [loss], 1e-6)] };
+      return { checks: [check('delta', out.delta, delta, 1e-7), check('loss (slot 1)', [out.loss[1]], [loss], 1e-6)] };
     });
   }
   add('loss kernels', `softmaxCrossEntropy and sigmoidBce, ${rows}×${cols}`, async (ctx) => {
     const u = randomArray(rows + 5, rows * cols, -8, 8);
     const y = new Float32Array(rows * cols);
     for (let r = 0; r < rows; r++) y[r * cols + ((r * 7) % cols)] = 1;
-    const du = new Float32Array(rows * cols);
-    const ce = cpu.softmaxCrossEntropy(du, u, y, rows, cols);
+    const delta = new Float32Array(rows * cols);
+    const ce = cpu.softmaxCrossEntropy(delta, u, y, rows, cols);
     const out = await runKernel(ctx, 'softmaxCrossEntropy', {
       uniforms: { params: { rows, cols }, step: stepUniform({ start: 0, slot: 0 }) },
-      buffers: { u, y, du: new Float32Array(du.length), loss: new Float32Array(1) },
+      buffers: { u, y, delta: new Float32Array(delta.length), loss: new Float32Array(1) },
       workgroups: SINGLE_WORKGROUP,
     });
     const yb = randomArray(rows + 6, rows * cols, 0, 1);
-    const dub = new Float32Array(rows * cols);
-    const bce = cpu.sigmoidBce(dub, u, yb, rows, cols);
+    const deltab = new Float32Array(rows * cols);
+    const bce = cpu.sigmoidBce(deltab, u, yb, rows, cols);
     const outb = await runKernel(ctx, 'sigmoidBce', {
       uniforms: { params: { rows, cols }, step: stepUniform({ start: 0, slot: 0 }) },
-      buffers: { u, y: yb, du: new Float32Array(dub.length), loss: new Float32Array(1) },
+      buffers: { u, y: yb, delta: new Float32Array(deltab.length), loss: new Float32Array(1) },
       workgroups: SINGLE_WORKGROUP,
     });
     return {
       checks: [
-        check('softmaxCrossEntropy du', out.du, du, 1e-7),
+        check('softmaxCrossEntropy delta', out.delta, delta, 1e-7),
         check('softmaxCrossEntropy loss', out.loss, [ce], 1e-6),
-        check('sigmoidBce du', outb.du, dub, 1e-7),
+        check('sigmoidBce delta', outb.delta, deltab, 1e-7),
         check('sigmoidBce loss', outb.loss, [bce], 1e-6),
       ],
     };

@@ -1,6 +1,8 @@
-// Library (no entry point): which outputs an invocation of a matmul kernel owns, for either
-// matmul core (lib/matmul_shared.wgsl: MM_ROWS = MM_COLS = 4, 16 × 16 workgroups;
-// lib/matmul_register.wgsl: 16 × 16, workgroup MM_WG_X × MM_WG_Y, overrides).
+// Library (no entry point): which outputs an invocation of a matmul kernel owns, for every matmul
+// core (the core defines MM_ROWS × MM_COLS, the block of C per invocation, and the workgroup
+// MM_WG_X × MM_WG_Y: lib/matmul_shared.wgsl 4 × 4 in 16 × 16 workgroups; lib/matmul_tiled.wgsl
+// 8 × 8 in 16 × 16; lib/matmul_register.wgsl 16 × 16 in MM_WG_X × MM_WG_Y, overrides).
+// Appended to every matrix kernel after its core (src/kernels/sources.ts, kernelSource).
 // Invocation (x, y) of workgroup (wx, wy) owns rows (wy·MM_WG_Y + y)·MM_ROWS + r and
 // columns (wx·MM_WG_X + x)·MM_COLS + j; matmulBlock hands them
 // to the kernel's mmStore four columns at a time.

@@ -14,6 +14,9 @@
 // The including kernel defines loadA(i) and loadB(i), element i of A and B as stored, and
 // mmStore(row, col, v): v holds C at (row, col..col+3); it stores those with row < M and column < N;
 // and mmRowSum (lib/matmul_layout.wgsl, ROW_SUMS).
+// The 'register' core is this file with lib/matmul_rows_own.wgsl, the 'quad' core this file with
+// lib/matmul_rows_quad.wgsl (mmRowBases, mmRowsA, mmRowsATail, MM_EXIT_ON_COLUMNS); both also get
+// lib/matmul_layout.wgsl (mmRow, mmCol, ROW_SUMS).
 //   TRANS_A = false: A stored [M, K];  true: A stored [K, M]
 //   TRANS_B = false: B stored [K, N];  true: B stored [N, K]
 override TRANS_A: bool = false;

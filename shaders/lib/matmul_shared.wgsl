@@ -6,6 +6,8 @@
 // The including kernel defines loadA(i) and loadB(i), element i of A and B as stored, and
 // mmStore(row, col, v): v holds C at (row, col..col+3); it stores those with row < M and column < N;
 // and mmRowSum (lib/matmul_layout.wgsl, ROW_SUMS).
+// The 'shared' core: appended with lib/matmul_elements.wgsl (mmElementA/B) and
+// lib/matmul_layout.wgsl (mmRow, mmCol, ROW_SUMS).
 //   TRANS_A = false: A stored [M, K];  true: A stored [K, M] (op(A) = Aᵀ)
 //   TRANS_B = false: B stored [K, N];  true: B stored [N, K] (op(B) = Bᵀ)
 override TRANS_A: bool = false;

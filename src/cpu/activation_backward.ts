@@ -2,19 +2,22 @@ import type { ElementwiseActivation, FloatArray } from '../types.js';
 import { activateDerivative } from './activations.js';
 import { checkLength } from './check.js';
 
-/** du[i] = dz[i] · σ'(u[i]) for i < count (element-wise). Overwrites du. `slope`: leakyRelu only. */
+/**
+ * delta[i] = dz[i] · σ'(u[i]) for i < count (element-wise): δ = ∂ℓ/∂U from dz = ∂ℓ/∂Z.
+ * Overwrites delta. `slope`: leakyRelu only.
+ */
 export function activationBackward(
-  du: FloatArray,
+  delta: FloatArray,
   dz: FloatArray,
   u: FloatArray,
   count: number,
   activation: ElementwiseActivation,
   slope: number,
 ): void {
-  checkLength('activationBackward du', du, count);
+  checkLength('activationBackward delta', delta, count);
   checkLength('activationBackward dz', dz, count);
   checkLength('activationBackward u', u, count);
   for (let i = 0; i < count; i++) {
-    du[i] = dz[i] * activateDerivative(activation, u[i], slope);
+    delta[i] = dz[i] * activateDerivative(activation, u[i], slope);
   }
 }

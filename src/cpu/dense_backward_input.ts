@@ -4,14 +4,14 @@ import { checkLength } from './check.js';
 
 /**
  * Back-propagates δ through a dense layer into the previous layer's pre-activation:
- * dx[batch,nIn] = (dy[batch,nOut] · w[nOut,nIn]) ⊙ σ'(uPrev[batch,nIn]).
- * dy is δ^t = ∂ℓ/∂U^t, w is W^t, uPrev is U^{t-1}; dx is δ^{t-1}. Overwrites dx.
+ * deltaPrev[batch,nIn] = (delta[batch,nOut] · w[nOut,nIn]) ⊙ σ'(uPrev[batch,nIn]).
+ * delta is δ^t = ∂ℓ/∂U^t, w is W^t, uPrev is U^{t-1}; deltaPrev is δ^{t-1}. Overwrites deltaPrev.
  * activation 'linear' applies no factor (gives ∂ℓ/∂Z^{t-1}, e.g. the gradient w.r.t. the input),
  * and uPrev is then not read (any array, even empty, may be passed).
  */
 export function denseBackwardInput(
-  dx: FloatArray,
-  dy: FloatArray,
+  deltaPrev: FloatArray,
+  delta: FloatArray,
   w: FloatArray,
   uPrev: FloatArray,
   batch: number,
@@ -20,8 +20,8 @@ export function denseBackwardInput(
   activation: ElementwiseActivation,
   slope: number,
 ): void {
-  checkLength('denseBackwardInput dx', dx, batch * nIn);
-  checkLength('denseBackwardInput dy', dy, batch * nOut);
+  checkLength('denseBackwardInput deltaPrev', deltaPrev, batch * nIn);
+  checkLength('denseBackwardInput delta', delta, batch * nOut);
   checkLength('denseBackwardInput w', w, nOut * nIn);
   const linear = activation === 'linear';
   if (!linear) checkLength('denseBackwardInput uPrev', uPrev, batch * nIn);
@@ -29,9 +29,9 @@ export function denseBackwardInput(
     for (let i = 0; i < nIn; i++) {
       let sum = 0;
       for (let o = 0; o < nOut; o++) {
-        sum += dy[r * nOut + o] * w[o * nIn + i];
+        sum += delta[r * nOut + o] * w[o * nIn + i];
       }
-      dx[r * nIn + i] = linear ? sum : sum * activateDerivative(activation, uPrev[r * nIn + i], slope);
+      deltaPrev[r * nIn + i] = linear ? sum : sum * activateDerivative(activation, uPrev[r * nIn + i], slope);
     }
   }
 }

@@ -5,12 +5,12 @@ import { checkLength } from './check.js';
 /**
  * Mean squared error over all rows·cols elements, and its δ for the output layer:
  *   L = Σ_{r,j} (z[r,j] − y[r,j])² / (rows·cols)
- *   du[r,j] = 2 (z[r,j] − y[r,j]) / (rows·cols) · σ'(u[r,j])
+ *   delta[r,j] = 2 (z[r,j] − y[r,j]) / (rows·cols) · σ'(u[r,j])
  * z = σ(u) is the output already computed by the forward pass; u is its pre-activation (read only
- * for the σ' factor, not at all for 'linear'). All arrays [rows,cols]. Overwrites du; returns L.
+ * for the σ' factor, not at all for 'linear'). All arrays [rows,cols]. Overwrites delta; returns L.
  */
 export function mseLoss(
-  du: FloatArray,
+  delta: FloatArray,
   u: FloatArray,
   z: FloatArray,
   y: FloatArray,
@@ -20,7 +20,7 @@ export function mseLoss(
   slope: number,
 ): number {
   const count = rows * cols;
-  checkLength('mseLoss du', du, count);
+  checkLength('mseLoss delta', delta, count);
   if (activation !== 'linear') checkLength('mseLoss u', u, count);
   checkLength('mseLoss z', z, count);
   checkLength('mseLoss y', y, count);
@@ -31,7 +31,7 @@ export function mseLoss(
     const diff = z[i] - y[i];
     sum += diff * diff;
     const factor = activation === 'linear' ? 1 : activateDerivative(activation, u[i], slope);
-    du[i] = 2 * diff * scale * factor;
+    delta[i] = 2 * diff * scale * factor;
   }
   return sum * scale;
 }

@@ -7,12 +7,12 @@ import { checkLength } from './check.js';
  * [0,1]. Per element, in the stable form of −y·log s(u) − (1−y)·log(1 − s(u)):
  *   ℓ = max(u,0) − u·y + log(1 + exp(−|u|))
  *   L = Σ ℓ / (rows·cols)                    (mean over all elements)
- *   du = (sigmoid(u) − y) / (rows·cols)
- * Overwrites du; returns L.
+ *   delta = (sigmoid(u) − y) / (rows·cols)       (δ = ∂L/∂u)
+ * Overwrites delta; returns L.
  */
-export function sigmoidBce(du: FloatArray, u: FloatArray, y: FloatArray, rows: number, cols: number): number {
+export function sigmoidBce(delta: FloatArray, u: FloatArray, y: FloatArray, rows: number, cols: number): number {
   const count = rows * cols;
-  checkLength('sigmoidBce du', du, count);
+  checkLength('sigmoidBce delta', delta, count);
   checkLength('sigmoidBce u', u, count);
   checkLength('sigmoidBce y', y, count);
   if (count === 0) return 0;
@@ -22,7 +22,7 @@ export function sigmoidBce(du: FloatArray, u: FloatArray, y: FloatArray, rows: n
     const logit = u[i];
     const target = y[i];
     loss += Math.max(logit, 0) - logit * target + Math.log1p(Math.exp(-Math.abs(logit)));
-    du[i] = (sigmoid(logit) - target) * scale;
+    delta[i] = (sigmoid(logit) - target) * scale;
   }
   return loss * scale;
 }

@@ -5,17 +5,17 @@ import { checkLength } from './check.js';
  * Softmax cross-entropy on logits u[rows,cols] with targets y[rows,cols] (one-hot or soft labels;
  * a row need not sum to 1). With p = softmax(u) row-wise and lse_r = log Σ_j exp(u[r,j]):
  *   L = −(1/rows) Σ_r Σ_j y[r,j] · log p[r,j] = (1/rows) Σ_r Σ_j y[r,j] (lse_r − u[r,j])
- *   du[r,j] = (p[r,j] · Σ_j' y[r,j'] − y[r,j]) / rows      (= (P − Y)/B for one-hot rows)
- * Mean over rows (not over rows·cols). lse is computed max-subtracted. Overwrites du; returns L.
+ *   delta[r,j] = (p[r,j] · Σ_j' y[r,j'] − y[r,j]) / rows      (= (P − Y)/B for one-hot rows)
+ * Mean over rows (not over rows·cols). lse is computed max-subtracted. Overwrites delta; returns L.
  */
 export function softmaxCrossEntropy(
-  du: FloatArray,
+  delta: FloatArray,
   u: FloatArray,
   y: FloatArray,
   rows: number,
   cols: number,
 ): number {
-  checkLength('softmaxCrossEntropy du', du, rows * cols);
+  checkLength('softmaxCrossEntropy delta', delta, rows * cols);
   checkLength('softmaxCrossEntropy u', u, rows * cols);
   checkLength('softmaxCrossEntropy y', y, rows * cols);
   if (rows === 0) return 0;
@@ -37,7 +37,7 @@ export function softmaxCrossEntropy(
       const target = y[base + j];
       loss += target * (lse - logit);
       const p = Math.exp(logit - lse);
-      du[base + j] = (p * sumY - target) * scale;
+      delta[base + j] = (p * sumY - target) * scale;
     }
   }
   return loss * scale;

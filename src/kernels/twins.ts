@@ -21,18 +21,18 @@ export const CPU_TWINS: Partial<Record<KernelName, Twin>> = {
   gatherRows: gather,
   gatherRowsVec4: gather,
   denseForward: (t, p, c) => cpu.denseForward(f(t.u), f(t.z), f(t.x), f(t.w), f(t.bias), p.batch, p.nIn, p.nOut, act(c), slope(c)),
-  denseBackwardWeights: (t, p) => cpu.denseBackwardWeights(f(t.dw), f(t.db), f(t.dy), f(t.x), p.batch, p.nIn, p.nOut),
-  denseBackwardInput: (t, p, c) => cpu.denseBackwardInput(f(t.dx), f(t.dy), f(t.w), f(t.uPrev), p.batch, p.nIn, p.nOut, act(c), slope(c)),
-  activationBackward: (t, p, c) => cpu.activationBackward(f(t.du), f(t.dz), f(t.u), p.count, act(c), slope(c)),
-  softmaxForward: (t, p) => cpu.softmaxForward(f(t.p), f(t.u), p.rows, p.cols),
+  denseBackwardWeights: (t, p) => cpu.denseBackwardWeights(f(t.dw), f(t.db), f(t.delta), f(t.x), p.batch, p.nIn, p.nOut),
+  denseBackwardInput: (t, p, c) => cpu.denseBackwardInput(f(t.deltaPrev), f(t.delta), f(t.w), f(t.uPrev), p.batch, p.nIn, p.nOut, act(c), slope(c)),
+  activationBackward: (t, p, c) => cpu.activationBackward(f(t.delta), f(t.dz), f(t.u), p.count, act(c), slope(c)),
+  softmaxForward: (t, p) => cpu.softmaxForward(f(t.z), f(t.u), p.rows, p.cols),
   mseLoss: (t, p, c, s) => {
-    f(t.loss)[s.slot] = cpu.mseLoss(f(t.du), f(t.u), f(t.z), f(t.y), p.rows, p.cols, act(c), slope(c));
+    f(t.loss)[s.slot] = cpu.mseLoss(f(t.delta), f(t.u), f(t.z), f(t.y), p.rows, p.cols, act(c), slope(c));
   },
   softmaxCrossEntropy: (t, p, _c, s) => {
-    f(t.loss)[s.slot] = cpu.softmaxCrossEntropy(f(t.du), f(t.u), f(t.y), p.rows, p.cols);
+    f(t.loss)[s.slot] = cpu.softmaxCrossEntropy(f(t.delta), f(t.u), f(t.y), p.rows, p.cols);
   },
   sigmoidBce: (t, p, _c, s) => {
-    f(t.loss)[s.slot] = cpu.sigmoidBce(f(t.du), f(t.u), f(t.y), p.rows, p.cols);
+    f(t.loss)[s.slot] = cpu.sigmoidBce(f(t.delta), f(t.u), f(t.y), p.rows, p.cols);
   },
   gradNormPartial: (t, p) => cpu.gradNormPartial(f(t.partial), f(t.g), p.count),
   gradNormScale: (t, p) => {

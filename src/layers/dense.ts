@@ -26,7 +26,7 @@ export const dense: LayerModule = {
   backwardParams: (l) => [
     {
       kernel: 'denseBackwardWeights',
-      tensors: { dy: l.delta, x: l.input, dw: l.grads.weight, db: l.grads.bias },
+      tensors: { delta: l.delta, x: l.input, dw: l.grads.weight, db: l.grads.bias },
       params: { batch: l.rows, nIn: l.nIn, nOut: l.nOut },
       constants: { TRANS_A: true, ROW_SUMS: true },
       grid: { kind: 'matmul', rows: l.nOut, cols: l.nIn, depth: l.rows },
@@ -35,7 +35,7 @@ export const dense: LayerModule = {
   backwardInput: (l, prev) => [
     {
       kernel: 'denseBackwardInput',
-      tensors: { dy: l.delta, w: l.params.weight, uPrev: prev.u, dx: prev.delta },
+      tensors: { delta: l.delta, w: l.params.weight, uPrev: prev.u, deltaPrev: prev.delta },
       params: { batch: l.rows, nIn: l.nIn, nOut: l.nOut },
       constants: activationConstants(prev.activation, prev.slope),
       grid: { kind: 'matmul', rows: l.rows, cols: l.nIn, depth: l.nOut },

@@ -6,7 +6,7 @@ export const binaryCrossEntropy: LossModule = {
   name: 'binaryCrossEntropy',
   delta: (i) => ({
     kernel: 'sigmoidBce',
-    tensors: { u: i.u, y: i.y, du: i.delta, loss: { buffer: 'lossLog' } },
+    tensors: { u: i.u, y: i.y, delta: i.delta, loss: { buffer: 'lossLog' } },
     params: { rows: i.rows, cols: i.cols },
     constants: {},
     grid: { kind: 'single' },

@@ -6,7 +6,7 @@ export const mse: LossModule = {
   name: 'mse',
   delta: (i) => ({
     kernel: 'mseLoss',
-    tensors: { u: i.u, z: i.z, y: i.y, du: i.delta, loss: { buffer: 'lossLog' } },
+    tensors: { u: i.u, z: i.z, y: i.y, delta: i.delta, loss: { buffer: 'lossLog' } },
     params: { rows: i.rows, cols: i.cols },
     constants: { ACTIVATION: ACTIVATION_ID[i.activation], SLOPE: i.activation === 'leakyRelu' ? i.slope : 0 },
     grid: { kind: 'single' },

@@ -68,7 +68,7 @@ function softmaxOutput(m: ModelShape, rows: number): Invocation[] {
   return [
     {
       kernel: 'softmaxForward',
-      tensors: { u: { buffer: `u${last}` }, p: { buffer: `z${last}` } },
+      tensors: { u: { buffer: `u${last}` }, z: { buffer: `z${last}` } },
       params: { rows, cols: outputSize(m.cfg) },
       constants: {},
       grid: { kind: 'perRow', rows },
@@ -130,7 +130,7 @@ function givenOutputGrad(m: ModelShape, rows: number): Invocation {
   const count = rows * outputSize(m.cfg);
   return {
     kernel: 'activationBackward',
-    tensors: { dz: { buffer: 'batch.y' }, u: { buffer: `u${last}` }, du: { buffer: `delta${last}` } },
+    tensors: { dz: { buffer: 'batch.y' }, u: { buffer: `u${last}` }, delta: { buffer: `delta${last}` } },
     params: { count },
     constants: activationConstants(denseActivation(out.activation), out.slope),
     grid: { kind: 'elementwise', count },
