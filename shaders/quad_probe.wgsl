@@ -1,6 +1,6 @@
 // quad_probe: reports which invocation each lane of every quad is, so the host can check that a
 // quad is four consecutive invocations along x (local_invocation_index 4j..4j+3), the order
-// lib/matmul_rows_quad.wgsl relies on. Not a numerical kernel: src/gpu/quad_probe.ts checks it.
+// lib/matmul_rows_quad.wgsl relies on. Not a numerical kernel: src/tuning/quad_probe.ts checks it.
 // Bindings: lanes: [4 · invocations] u32, written: lanes[4i + l] = local_invocation_index of quad
 //           lane l, as seen by invocation i.
 // Overrides: PROBE_X, PROBE_Y, the workgroup shape to probe.

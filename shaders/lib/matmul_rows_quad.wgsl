@@ -6,7 +6,7 @@
 // Needs: the module to start with `enable subgroups;` and `diagnostic(off, subgroup_uniformity);`;
 // MM_WG_X a multiple of 4 (so a quad's lanes are x = 4j..4j+3 of one row of the workgroup); and
 // quad lanes numbered like local_invocation_index (checked on the host before this loader is used:
-// src/gpu/quad_probe.ts). Every lane of a quad stays in the loop (no exit on columns), since a
+// src/tuning/quad_probe.ts). Every lane of a quad stays in the loop (no exit on columns), since a
 // broadcast needs all four.
 const MM_EXIT_ON_COLUMNS: bool = false;
 

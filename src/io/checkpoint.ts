@@ -1,6 +1,6 @@
 import { DataError } from '../errors.js';
 import { netConfig, type NetConfig } from '../model/config.js';
-import { paramLayout, type ParamLayout } from '../model/layout.js';
+import { declaredParams, MAX_PARAMS, paramLayout, type ParamLayout } from '../model/layout.js';
 import { OPTIMIZER_MODULE_GROUPS, OPTIMIZER_STATES } from '../optimizers/index.js';
 import { concatChunks, decodeSafetensors, readFloat32, safetensorsChunks, type NamedTensor } from './safetensors.js';
 
@@ -21,22 +21,19 @@ export interface TrainingState {
 
 export const CHECKPOINT_FORMAT = 'webgpu-train/1';
 
-/**
- * The most parameters (padding included) a checkpoint may declare: the same bound as MAX_PARAMS in
- * src/model/sequential.ts (2^28 floats, a 1 GiB buffer), checked here before anything is allocated.
- */
-export const MAX_CHECKPOINT_PARAMS = 1 << 28;
+/** The most parameters (padding included) a checkpoint may declare: the models' own bound, checked before anything is allocated. */
+export const MAX_CHECKPOINT_PARAMS = MAX_PARAMS;
 
 /** The `__metadata__` keys a checkpoint holds (besides the checksums, which safetensors.ts handles). */
 const METADATA_KEYS = new Set(['format', 'config', 'epochs', 'steps', 'rng']);
 /** Optional keys: absent from checkpoints of models that never counted optimizer steps. */
 const OPTIONAL_METADATA_KEYS = new Set(['optimizer_steps']);
 
+/** Every declared parameter tensor as `<prefix>layers.<index>.<name>` with its shape (see model/layout.ts). */
 function tensors(layout: ParamLayout, flat: Float32Array, prefix: string): NamedTensor[] {
-  return layout.layers.flatMap(({ nIn, nOut, weight, bias }, t) => [
-    { name: `${prefix}layers.${t}.weight`, shape: [nOut, nIn], data: flat.subarray(weight.offset, weight.offset + weight.length) },
-    { name: `${prefix}layers.${t}.bias`, shape: [nOut], data: flat.subarray(bias.offset, bias.offset + bias.length) },
-  ]);
+  return layout.layers.flatMap((layer, t) =>
+    layer.tensors.map(({ name, shape, offset, length }) => ({ name: `${prefix}layers.${t}.${name}`, shape, data: flat.subarray(offset, offset + length) })),
+  );
 }
 
 /**
@@ -148,7 +145,7 @@ export function readCheckpoint(file: Uint8Array): TrainingState {
   if (layout.total > MAX_CHECKPOINT_PARAMS) {
     throw damaged(`its config declares ${declared}: ${layout.total} parameters, beyond the ${MAX_CHECKPOINT_PARAMS} this library handles`);
   }
-  const floats = layout.layers.reduce((n, l) => n + l.weight.length + l.bias.length, 0);
+  const floats = declaredParams(layout);
   const held = [...found.values()].reduce((n, t) => n + t.bytes.length, 0);
   const copies = 1 + states.length;
   if (held !== copies * floats * 4) {
@@ -165,16 +162,16 @@ export function readCheckpoint(file: Uint8Array): TrainingState {
   if (extra !== undefined) throw new DataError(`checkpoint holds an unknown tensor ${JSON.stringify(extra)}; expected only ${[...expected.keys()].slice(0, 4).join(', ')}, …`);
   const unpack = (prefix: string) => {
     const flat = new Float32Array(layout.total);
-    layout.layers.forEach(({ nIn, nOut, weight, bias }, t) => {
-      for (const [part, slot, shape] of [['weight', weight, [nOut, nIn]], ['bias', bias, [nOut]]] as const) {
+    layout.layers.forEach((layer, t) => {
+      for (const { name: part, shape, offset } of layer.tensors) {
         const name = `${prefix}layers.${t}.${part}`;
         const stored = found.get(name);
         if (!stored || stored.shape.join() !== shape.join()) {
           throw new DataError(`checkpoint tensor ${name} is missing or not shaped [${shape.join(', ')}]`);
         }
-        const at = readFloat32(stored.bytes, flat, slot.offset);
+        const at = readFloat32(stored.bytes, flat, offset);
         if (at >= 0) {
-          throw new DataError(`checkpoint tensor ${name} holds ${flat[slot.offset + at]} at index ${at}; weights and momentum must be finite (the file is damaged)`);
+          throw new DataError(`checkpoint tensor ${name} holds ${flat[offset + at]} at index ${at}; weights and optimizer state must be finite (the file is damaged)`);
         }
       }
     });

@@ -11,8 +11,8 @@ export function activationConstants(activation: ElementwiseActivation, slope: nu
 export const dense: LayerModule = {
   type: 'dense',
   parameters: (nIn, units) => [
-    { name: 'weight', shape: [units, nIn] },
-    { name: 'bias', shape: [units] },
+    { name: 'weight', shape: [units, nIn], init: { kind: 'random', fanIn: nIn, fanOut: units } },
+    { name: 'bias', shape: [units], init: { kind: 'zeros' } },
   ],
   forward: (l) => [
     {

@@ -8,6 +8,11 @@ export interface ParameterDecl {
   name: string;
   /** PyTorch's shape, e.g. [units, inputs] for a dense weight. */
   shape: number[];
+  /**
+   * How it starts: `random` draws from the model's initialiser (N(0, 1), Xavier or He with the given
+   * fan-in and fan-out) in row-major order; `zeros` and `ones` draw nothing.
+   */
+  init: { kind: 'random'; fanIn: number; fanOut: number } | { kind: 'zeros' } | { kind: 'ones' };
 }
 
 /** Where layer t's tensors live, for `rows` samples. */

@@ -9,7 +9,7 @@ import { GpuEngine } from '../train/gpu_engine.js';
 import { OPTIMIZERS, type LossName, type OptimizerName } from '../types.js';
 import { netConfig, outputSize, type LayerSpec, type NetConfig } from './config.js';
 import { initialParams } from './init.js';
-import { paramLayout, type ParamLayout } from './layout.js';
+import { MAX_PARAMS, paramLayout, type ParamLayout } from './layout.js';
 import { checkedOptions, kindOf } from '../options.js';
 import { OPTIMIZER_STATES, stepGroup } from '../optimizers/index.js';
 import { optimizerSettings } from '../optimizers/settings.js';
@@ -312,6 +312,8 @@ export class Sequential {
       // Divergence in this fit's first epoch can then still go back to where the fit started.
       if (checkpointEvery > 0 && this.checkpointState?.epochs !== this.epochsTrained) await this.keepCheckpoint(e);
       const history: History = { loss: [] };
+      const rule = { optimizer, settings };
+      await e.prepareFit(data, batchSize, rule); // upload and compile before the first epoch's clock starts
       for (let epoch = 1; epoch <= epochs; epoch++) {
         if (!this.engine) throw new DisposedError(`the model was disposed during fit, after ${epoch - 1} of ${epochs} epochs`);
         const order = shuffle ? this.rng.permutation(data.rows) : new Uint32Array(data.rows).map((_, i) => i);
@@ -324,7 +326,6 @@ export class Sequential {
           const lr = scheduledRate(schedule, learningRate, this.stepsTrained + s);
           return { lr, ...optimizer.stepScalars(lr, counted + s + 1, settings) };
         });
-        const rule = { optimizer, settings };
         const losses = await e.trainEpoch(data, order, batchSize, rule, scalars, (first, values) => {
           values.forEach((l, i) => (weighted += l * rowsOf(first + i)));
           done = first + values.length;
@@ -459,11 +460,11 @@ export class Sequential {
     return { loss: r.loss, layers: this.split(r.grads), input: r.inputGrad, output: r.output };
   }
 
+  /** One entry per layer with each tensor its module declares (dense: weight and bias), copied out of the flat layout. */
   private split(flat: Float32Array): LayerTensors[] {
-    return this.layout.layers.map(({ weight, bias }) => ({
-      weight: flat.slice(weight.offset, weight.offset + weight.length),
-      bias: flat.slice(bias.offset, bias.offset + bias.length),
-    }));
+    return this.layout.layers.map(
+      (layer) => Object.fromEntries(layer.tensors.map(({ name, offset, length }) => [name, flat.slice(offset, offset + length)])) as unknown as LayerTensors,
+    );
   }
 
   async getWeights(): Promise<LayerTensors[]> {
@@ -480,9 +481,12 @@ export class Sequential {
       throw new ShapeError(`setWeights needs ${this.layout.layers.length} layers of { weight, bias }, got ${Array.isArray(layers) ? layers.length : typeof layers}`);
     }
     const flat = new Float32Array(this.layout.total);
-    this.layout.layers.forEach(({ weight, bias, nIn, nOut }, t) => {
-      const given = layers[t];
-      for (const [name, slot, shape] of [['weight', weight, `[${nOut}, ${nIn}]`], ['bias', bias, `[${nOut}]`]] as const) {
+    this.layout.layers.forEach((layer, t) => {
+      const given = layers[t] as unknown as Record<string, unknown> | undefined;
+      if (given !== null && typeof given === 'object') checkedOptions(`setWeights layer ${t}`, given, layer.tensors.map((s) => s.name));
+      for (const slot of layer.tensors) {
+        const { name } = slot;
+        const shape = `[${slot.shape.join(', ')}]`;
         const values: unknown = given?.[name];
         const numeric = values instanceof Float32Array || values instanceof Float64Array || Array.isArray(values);
         if (!numeric || (values as ArrayLike<unknown>).length !== slot.length) {
@@ -558,8 +562,6 @@ interface TrainingSet {
   data: Dataset;
 }
 
-/** 2^28 floats: a 1 GiB parameter buffer; beyond it the CPU copies alone would strain a browser tab. */
-const MAX_PARAMS = 1 << 28;
 /** A bound that catches absurd values (1e9 epochs would never return); call fit again to go on. */
 const MAX_EPOCHS = 1_000_000;
 

@@ -1,6 +1,7 @@
 // The planner: from the model's layers, loss and optimizer, the invocations of one step, as data.
 // Pure: no GPU objects, no buffers; both engines run exactly what it returns.
-import { dense, activationConstants } from '../layers/dense.js';
+import { activationConstants } from '../layers/dense.js';
+import { layerModule } from '../layers/index.js';
 import type { LayerViews, PreviousLayer } from '../layers/types.js';
 import { LOSS_MODULES } from '../losses/index.js';
 import { denseActivation, outputSize, type NetConfig } from '../model/config.js';
@@ -40,7 +41,7 @@ function layerViews(m: ModelShape, t: number, rows: number): LayerViews {
 }
 
 function previous(m: ModelShape, t: number): PreviousLayer {
-  if (t === 0) return { u: { buffer: 'batch.x' }, delta: { buffer: 'batch.dx' }, activation: 'linear', slope: 0 };
+  if (t === 0) return { u: { buffer: 'batch.x' }, delta: { buffer: 'batch.deltaX' }, activation: 'linear', slope: 0 };
   const layer = m.cfg.layers[t - 1];
   return { u: { buffer: `u${t - 1}` }, delta: { buffer: `delta${t - 1}` }, activation: denseActivation(layer.activation), slope: layer.slope };
 }
@@ -58,7 +59,7 @@ function gather(rows: number, cols: number, src: string, out: string): Invocatio
 }
 
 function forward(m: ModelShape, rows: number): Invocation[] {
-  return m.cfg.layers.flatMap((_, t) => dense.forward(layerViews(m, t, rows)));
+  return m.cfg.layers.flatMap((layer, t) => layerModule(layer).forward(layerViews(m, t, rows)));
 }
 
 /** P = softmax(U) into the output layer's Z, for a softmax output; nothing otherwise. */
@@ -96,8 +97,9 @@ function backward(m: ModelShape, rows: number, inputGrad: boolean): Invocation[]
   const list: Invocation[] = [];
   for (let t = m.cfg.layers.length - 1; t >= 0; t--) {
     const views = layerViews(m, t, rows);
-    list.push(...dense.backwardParams(views));
-    if (t > 0 || inputGrad) list.push(...dense.backwardInput(views, previous(m, t)));
+    const module = layerModule(m.cfg.layers[t]);
+    list.push(...module.backwardParams(views));
+    if (t > 0 || inputGrad) list.push(...module.backwardInput(views, previous(m, t)));
   }
   return list;
 }
@@ -181,7 +183,7 @@ export function planStep(m: ModelShape, kind: PlanKind, rows: number, rule?: Tra
 
 /** Floats each activation buffer of the plans needs per batch row. */
 export function activationWidths(m: ModelShape): Record<string, number> {
-  const widths: Record<string, number> = { 'batch.x': m.cfg.inputSize, 'batch.y': outputSize(m.cfg), 'batch.dx': m.cfg.inputSize };
+  const widths: Record<string, number> = { 'batch.x': m.cfg.inputSize, 'batch.y': outputSize(m.cfg), 'batch.deltaX': m.cfg.inputSize };
   m.cfg.layers.forEach((layer, t) => {
     widths[`u${t}`] = layer.units;
     widths[`z${t}`] = layer.units;

@@ -9,7 +9,7 @@ import type { KernelName } from '../kernels/sources.js';
  * the whole buffer. Buffer names:
  * - `params`, `grads`, `state.<name>` (optimizer state): the model's flat parameter layout;
  * - `dataset.x`, `dataset.y`, `dataset.order`: the uploaded dataset and the epoch's row order;
- * - `batch.x`, `batch.y` (targets, or the caller's ∂ℓ/∂Ŷ), `batch.dx` (∂ℓ/∂X);
+ * - `batch.x`, `batch.y` (targets, or the caller's ∂ℓ/∂Ŷ), `batch.deltaX` (∂ℓ/∂X);
  * - `u<t>`, `z<t>`, `delta<t>`: layer t's pre-activation, activation and δ = ∂ℓ/∂U, [rows, units];
  * - `lossLog`: one loss per step slot; `gradNorm.partial`, `gradNorm.scale`: the clip reduction.
  */

@@ -96,6 +96,8 @@ export class CpuEngine implements Engine {
     return losses;
   }
 
+  async prepareFit(): Promise<void> {}
+
   async infer(data: Dataset): Promise<{ outputs: Float32Array; loss: number | null }> {
     const kind = data.y ? 'inferLoss' : 'infer';
     const identity = new Uint32Array(data.rows).map((_, i) => i);
@@ -117,7 +119,7 @@ export class CpuEngine implements Engine {
     return {
       loss: fromTargets ? (space.get('lossLog') as Float32Array)[0] : null,
       grads: (this.buffers.get('grads') as Float32Array).slice(),
-      inputGrad: (space.get('batch.dx') as Float32Array).slice(),
+      inputGrad: (space.get('batch.deltaX') as Float32Array).slice(),
       output: (space.get(`z${last}`) as Float32Array).slice(0, rows * outputSize(this.model.cfg)),
     };
   }

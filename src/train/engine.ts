@@ -44,6 +44,11 @@ export interface Engine {
     steps: StepScalarValues[],
     onLosses: (firstStep: number, losses: Float32Array) => void,
   ): Promise<Float32Array>;
+  /**
+   * Gets a fit ready before its first epoch is timed: the GPU uploads the dataset and compiles the
+   * step plans (full batch and tail) here, so progress reports' samples/s measure training alone.
+   */
+  prepareFit(data: Dataset, batchSize: number, rule: TrainingRule): Promise<void>;
   /** Forward pass over a dataset: outputs [rows, outputs] and, with targets, the mean loss. */
   infer(data: Dataset): Promise<{ outputs: Float32Array; loss: number | null }>;
   /** Gradients for one batch without updating: from targets `y`, or from a given ∂ℓ/∂Ŷ. */

@@ -11,7 +11,7 @@ import type { Invocation, PlanKind, StepPlan, StepValues, View } from '../plan/t
 import type { Dataset, Engine, GradientResult, StepScalarValues } from './engine.js';
 import { SubmitPacer, type SubmitTicket } from './pacer.js';
 
-/** Per-batch GPU buffers (batch.x, batch.y, batch.dx, u<t>, z<t>, delta<t>), sized for `capacity` rows. */
+/** Per-batch GPU buffers (batch.x, batch.y, batch.deltaX, u<t>, z<t>, delta<t>), sized for `capacity` rows. */
 interface Activations {
   capacity: number;
   buffers: Map<string, GPUBuffer>;
@@ -277,9 +277,9 @@ export class GpuEngine implements Engine {
   // ---- plans --------------------------------------------------------------------------------
 
   /** The plan of a step, compiled (once per plan content and dataset). */
-  private async compiled(kind: PlanKind, rows: number, gd: GpuDataset | null, rule?: TrainingRule): Promise<CompiledPlan> {
+  private async compiled(kind: PlanKind, rows: number, gd: GpuDataset | null, rule?: TrainingRule, announce = true): Promise<CompiledPlan> {
     const plan = planStep(this.model, kind, rows, rule);
-    this.onPlan?.(plan);
+    if (announce) this.onPlan?.(plan);
     const key = `d${gd?.id ?? 0}:${kind}:${rows}:${JSON.stringify(plan.invocations)}`;
     let compiled = this.plans.get(key);
     if (compiled) {
@@ -449,6 +449,18 @@ export class GpuEngine implements Engine {
     }
   }
 
+  async prepareFit(data: Dataset, batchSize: number, rule: TrainingRule): Promise<void> {
+    this.assertUsable();
+    this.trimPlans(MAX_PLANS - 2);
+    const gd = this.upload(data);
+    const steps = Math.ceil(data.rows / batchSize);
+    this.ensureCapacity(batchSize);
+    this.ensureSlots(steps);
+    await this.compiled('train', batchSize, gd, rule, false);
+    const tailRows = data.rows - (steps - 1) * batchSize;
+    if (tailRows !== batchSize) await this.compiled('train', tailRows, gd, rule, false);
+  }
+
   async infer(data: Dataset): Promise<{ outputs: Float32Array; loss: number | null }> {
     this.assertUsable();
     this.trimPlans(MAX_PLANS - 2);
@@ -518,7 +530,7 @@ export class GpuEngine implements Engine {
     const [, grads, inputGrad, output, loss] = await Promise.all([
       ran,
       this.ctx.read(this.grads, 0, layout.total * 4),
-      this.ctx.read(a.buffers.get('batch.dx')!, 0, rows * cfg.inputSize * 4),
+      this.ctx.read(a.buffers.get('batch.deltaX')!, 0, rows * cfg.inputSize * 4),
       this.ctx.read(a.buffers.get(`z${last}`)!, 0, rows * outputSize(cfg) * 4),
       fromTargets ? this.ctx.read(this.lossLog!, 0, 4) : Promise.resolve(null),
     ]);
