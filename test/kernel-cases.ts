@@ -489,8 +489,8 @@ for (const count of OPT_COUNTS) {
 }
 
 /** grad_norm_partial then grad_norm_scale on the GPU (the partials go back in as the second's input). */
-async function gpuGradNorm(ctx: GpuContext, g: Float32Array, count: number, maxNorm: number, limit?: number) {
-  const launch = gradNormWorkgroups(count, limit);
+async function gpuGradNorm(ctx: GpuContext, g: Float32Array, count: number, maxNorm: number, limit?: number, quadsPerPart?: number) {
+  const launch = gradNormWorkgroups(count, limit, quadsPerPart);
   const { partial } = await runKernel(ctx, 'gradNormPartial', {
     uniforms: { params: { count } },
     buffers: { g, partial: new Float32Array(launch.parts).fill(NaN) },
@@ -504,8 +504,10 @@ async function gpuGradNorm(ctx: GpuContext, g: Float32Array, count: number, maxN
   return { partial, scale, parts: launch.parts };
 }
 
-for (const [count, limit] of [[1, 256], [7, 256], [1000, 256], [4099, 256], [300_001, 256], [300_001, 3]]) {
-  add('optimizers', `gradNormPartial + gradNormScale over ${count} gradients, ≤ ${limit} partials`, async (ctx) => {
+// The engines' grid (8192 quads a partial) and, to exercise many partials on small buffers, one
+// partial per 256 quads (300,001 gradients: 256 partials, the most grad_norm_scale adds).
+for (const [count, limit, quadsPerPart] of [[1, 256, 8192], [7, 256, 8192], [1000, 256, 8192], [4099, 256, 256], [300_001, 256, 8192], [300_001, 256, 256], [300_001, 3, 256]]) {
+  add('optimizers', `gradNormPartial + gradNormScale over ${count} gradients, ≤ ${limit} partials of ${quadsPerPart} quads`, async (ctx) => {
     const g = padded(41 + count, count);
     let squares = 0;
     for (let i = 0; i < count; i++) squares += g[i] * g[i];
@@ -513,7 +515,7 @@ for (const [count, limit] of [[1, 256], [7, 256], [1000, 256], [4099, 256], [300
     const checks: Check[] = [];
     // maxNorm below the norm clips (factor ≈ 0.5); above it the factor is exactly 1.
     for (const maxNorm of [0.5 * norm, 2 * norm]) {
-      const { partial, scale, parts } = await gpuGradNorm(ctx, g, count, maxNorm, limit);
+      const { partial, scale, parts } = await gpuGradNorm(ctx, g, count, maxNorm, limit, quadsPerPart);
       const total = partial.reduce((a, b) => a + b, 0);
       checks.push(
         check(`Σ of ${parts} partials, maxNorm ${maxNorm.toFixed(3)}`, [total], [squares], 1e-6),
