@@ -189,7 +189,7 @@ describe('train-mnist flags', () => {
       optimizer: 'momentum', learningRate: 0.2, momentum: 0.9, schedule: { type: 'cosine', warmupSteps: 0, totalSteps: 630 },
     });
     expect(fitOptimizerOptions(parse('--optimizer', 'adam', '--weight-decay', '0.01', '--schedule', 'constant', '--warmup', '10'), 63)).toEqual({
-      optimizer: 'adam', learningRate: 0.002, weightDecay: 0.01, schedule: { type: 'constant', warmupSteps: 10 },
+      optimizer: 'adam', learningRate: 0.005, weightDecay: 0.01, schedule: { type: 'constant', warmupSteps: 10 },
     });
     expect(fitOptimizerOptions(parse('--optimizer', 'rmsprop', '--lr', '0.01', '--clip-norm', '1'), 10)).toMatchObject({ learningRate: 0.01, clipNorm: 1 });
   });
