@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, DataError, Sequential, ShapeError, type ModelOptions } from '../src/index';
 import { crc32, headerChecksumText } from '../src/io/safetensors';
 import { randomArray } from './kernel-cases';
+import { mulberry32 } from './helpers/random';
 
 const options: Omit<ModelOptions, 'backend'> = {
   inputSize: 8,
@@ -28,16 +29,7 @@ beforeAll(async () => {
 });
 
 /** A seeded PRNG (mulberry32), so every run tries the same corruptions. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 type Header = Record<string, any>;
 

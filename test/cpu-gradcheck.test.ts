@@ -20,27 +20,11 @@ import {
   softmaxCrossEntropy,
   softmaxForward,
 } from '../src/cpu';
+import { mulberry32, uniformArray } from './helpers/random';
 
 // ---------------------------------------------------------------------------------------------
-// Helpers written here, not imported, so the test shares nothing with the code under test.
+// Helpers written here or in test/helpers, not imported from src, so the test shares nothing with the code under test.
 
-/** mulberry32: a small seeded uniform RNG in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function uniformArray(rng: () => number, n: number, lo = -1, hi = 1): Float64Array {
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = lo + (hi - lo) * rng();
-  return out;
-}
 
 /** Central-difference step and tolerance for every gradient comparison in this file. */
 const FD_STEP = 1e-6;

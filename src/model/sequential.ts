@@ -12,7 +12,7 @@ import { initialParams } from './init.js';
 import { MAX_PARAMS, paramLayout, type ParamLayout } from './layout.js';
 import { checkedOptions, kindOf } from '../options.js';
 import { OPTIMIZER_STATES, stepGroup } from '../optimizers/index.js';
-import { optimizerSettings } from '../optimizers/settings.js';
+import { optimizerSettings, type OptimizerOptions } from '../optimizers/settings.js';
 import { checkedSchedule, scheduledRate, type Schedule, type ScheduleType } from '../train/schedules.js';
 import { Rng } from './rng.js';
 
@@ -44,29 +44,13 @@ export interface Progress {
   epochDone: boolean;
 }
 
-export interface FitOptions {
+/** fit's options; the optimizer's (optimizer, learningRate, momentum, betas, ...) are OptimizerOptions. */
+export interface FitOptions extends OptimizerOptions {
   epochs?: number;
   /** Samples per step (default min(32, rows)); 'full' (or the dataset size) is full-batch gradient descent. */
   batchSize?: number | 'full';
   /** Reshuffle the samples every epoch with the model's seeded RNG (default true). */
   shuffle?: boolean;
-  /** 'sgd' (default), 'momentum', 'nesterov', 'adam', 'adamw' or 'rmsprop' (formulas in the README). */
-  optimizer?: OptimizerName;
-  /** The base rate μ (default 0.01); a schedule scales it per step. */
-  learningRate?: number;
-  /** β of momentum and nesterov (default 0.9). */
-  momentum?: number;
-  /** Adam's and AdamW's β1 (default 0.9) and β2 (default 0.999). */
-  beta1?: number;
-  beta2?: number;
-  /** ε of adam, adamw and rmsprop (default 1e-8). */
-  epsilon?: number;
-  /** ρ of rmsprop (default 0.99, PyTorch's alpha). */
-  rho?: number;
-  /** λ: L2 (λw added to the gradient, every parameter) for all but adamw, where it is the decoupled decay (default 0.01 there, 0 elsewhere). */
-  weightDecay?: number;
-  /** Clip the raw gradients to this global L2 norm before the update (PyTorch's clip_grad_norm_); off when left out. */
-  clipNorm?: number;
   /** Learning-rate schedule, per step: 'constant' (default), 'step', 'exponential', 'cosine', or an object with its settings and `warmupSteps`. */
   schedule?: ScheduleType | Schedule;
   /** Called as loss values arrive (every 16 steps and at each epoch's end); never stalls the GPU. */

@@ -5,17 +5,25 @@ import { adamStepScalars } from '../cpu/index.js';
 import type { OptimizerModule } from './types.js';
 import { updateTensors } from './types.js';
 
-export const adam: OptimizerModule = {
-  name: 'adam',
-  state: ['m', 'v'],
-  defaults: { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 },
-  countsSteps: true,
-  stepScalars: (lr, t, s) => adamStepScalars(lr, s.beta1, s.beta2, t, 0),
-  update: (count, s) => ({
-    kernel: 'adamUpdate',
-    tensors: updateTensors({ m: 'm', v: 'v' }),
-    params: { count, beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon, weightDecay: s.weightDecay },
-    constants: { CLIP: s.clipNorm > 0, DECOUPLED: false },
-    grid: { kind: 'optimizer', count },
-  }),
-};
+/**
+ * Adam, or with `decoupled` AdamW (src/optimizers/adamw.ts): one kernel, adam_update.wgsl, whose
+ * DECOUPLED override applies λ as w·(1 − μλ) instead of in the gradient; both keep m, v and t.
+ */
+export function adamFamily(name: string, decoupled: boolean, weightDecay: number): OptimizerModule {
+  return {
+    name,
+    state: ['m', 'v'],
+    defaults: { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay },
+    countsSteps: true,
+    stepScalars: (lr, t, s) => adamStepScalars(lr, s.beta1, s.beta2, t, decoupled ? s.weightDecay : 0),
+    update: (count, s) => ({
+      kernel: 'adamUpdate',
+      tensors: updateTensors({ m: 'm', v: 'v' }),
+      params: { count, beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon, weightDecay: s.weightDecay },
+      constants: { CLIP: s.clipNorm > 0, DECOUPLED: decoupled },
+      grid: { kind: 'optimizer', count },
+    }),
+  };
+}
+
+export const adam = adamFamily('adam', false, 0);

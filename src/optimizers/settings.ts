@@ -6,15 +6,24 @@ import { OPTIMIZERS, type OptimizerName } from '../types.js';
 import { OPTIMIZER_MODULES } from './index.js';
 import type { OptimizerModule, OptimizerOption, OptimizerSettings } from './types.js';
 
+/** fit's optimizer options (defaults per optimizer: its module's `defaults`). */
 export interface OptimizerOptions {
+  /** 'sgd' (default), 'momentum', 'nesterov', 'adam', 'adamw' or 'rmsprop' (formulas in the README). */
   optimizer?: OptimizerName;
+  /** The base rate μ (default 0.01); a schedule scales it per step. */
   learningRate?: number;
+  /** β of momentum and nesterov (default 0.9). */
   momentum?: number;
+  /** Adam's and AdamW's β1 (default 0.9) and β2 (default 0.999). */
   beta1?: number;
   beta2?: number;
+  /** ε of adam, adamw and rmsprop (default 1e-8). */
   epsilon?: number;
+  /** ρ of rmsprop (default 0.99, PyTorch's alpha). */
   rho?: number;
+  /** λ: L2 (λw added to the gradient, every parameter) for all but adamw, where it is the decoupled decay (default 0.01 there, 0 elsewhere). */
   weightDecay?: number;
+  /** Clip the raw gradients to this global L2 norm before the update (PyTorch's clip_grad_norm_); off when left out. */
   clipNorm?: number;
 }
 
