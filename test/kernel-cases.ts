@@ -547,6 +547,150 @@ add('optimizers', 'clip chain: gradNormPartial → gradNormScale → adamUpdate 
   return { checks: [check('scale < 1', [scale[0] < 1 ? 1 : 0], [1], 0, 0), check('w', out.w, w1, 1e-6), check('m', out.m, m1, 1e-6), check('v', out.v, v1, 1e-6)] };
 });
 
+// ---- convolution --------------------------------------------------------------------------------
+// conv2d and pooling kernels against their twins (src/cpu/conv2d_*.ts, max_pool2d.ts,
+// avg_pool2d.ts), NCHW, one invocation per output (or input, or weight) element on the
+// elementwiseWorkgroups grid. Tolerances: sums of K terms |gpu − cpu| ≤ 2e-6·K + 1e-5·|cpu|, with
+// K = inC·kh·kw + 1 (forward), filters·kh·kw (∂X), batch·outH·outW (∂W, ∂b),
+// kh·kw (average pooling forward), the windows covering one input (pooling backward);
+// max pooling's y and argmax are exact. Inputs are seeded uniform numbers in [−1, 1), so ties in
+// max pooling are (almost surely) absent except in the dedicated tie case.
+
+/** [batch, inC, inH, inW, filters, kh, kw, sh, sw, ph, pw] */
+const CONV_SHAPES: [number, number, number, number, number, number, number, number, number, number, number][] = [
+  [1, 1, 5, 5, 1, 3, 3, 1, 1, 0, 0],
+  [5, 3, 7, 9, 4, 3, 3, 2, 2, 1, 1],
+  [2, 5, 6, 7, 3, 2, 3, 1, 2, 2, 1],
+  [5, 1, 9, 6, 2, 3, 1, 2, 1, 1, 0],
+  [1, 3, 8, 8, 6, 5, 5, 2, 2, 2, 2],
+  [3, 2, 4, 5, 3, 1, 1, 3, 2, 0, 0],
+  [2, 3, 5, 4, 2, 2, 2, 2, 2, 2, 2],
+];
+for (const [index, [batch, inC, inH, inW, filters, kh, kw, sh, sw, ph, pw]] of CONV_SHAPES.entries()) {
+  // The second shape runs on one workgroup, so each invocation strides over several elements.
+  const limit = index === 1 ? 1 : undefined;
+  const outH = cpu.convOutputSize(inH, kh, sh, ph);
+  const outW = cpu.convOutputSize(inW, kw, sw, pw);
+  const params = { batch, inC, inH, inW, filters, kh, kw, sh, sw, ph, pw, outH, outW };
+  const shape = `x [${batch},${inC},${inH},${inW}], ${filters} filters ${kh}×${kw}, stride ${sh}×${sw}, padding ${ph}×${pw}${limit ? ', one workgroup (grid-stride)' : ''}`;
+  add('convolution', `conv2d forward, ∂X, ∂W and ∂b: ${shape}`, async (ctx) => {
+    const seed = batch * 1000 + inC * 100 + inH * 10 + inW + filters * 7 + kh * 3 + kw;
+    const x = randomArray(seed, batch * inC * inH * inW);
+    const w = randomArray(seed + 1, filters * inC * kh * kw);
+    const bias = randomArray(seed + 2, filters);
+    const delta = randomArray(seed + 3, batch * filters * outH * outW);
+    const [u, dx, dw, db] = [batch * filters * outH * outW, batch * inC * inH * inW, filters * inC * kh * kw, filters].map((n) => new Float32Array(n));
+    cpu.conv2dForward(u, x, w, bias, batch, inC, inH, inW, filters, kh, kw, sh, sw, ph, pw);
+    cpu.conv2dBackwardInput(dx, delta, w, batch, inC, inH, inW, filters, kh, kw, sh, sw, ph, pw);
+    cpu.conv2dBackwardWeights(dw, db, delta, x, batch, inC, inH, inW, filters, kh, kw, sh, sw, ph, pw);
+    const fwd = await runKernel(ctx, 'conv2dForward', {
+      uniforms: { params },
+      buffers: { x, w, bias, u: new Float32Array(u.length).fill(NaN) },
+      workgroups: elementwiseWorkgroups(u.length, limit),
+    });
+    const bin = await runKernel(ctx, 'conv2dBackwardInput', {
+      uniforms: { params },
+      buffers: { delta, w, dx: new Float32Array(dx.length).fill(NaN) },
+      workgroups: elementwiseWorkgroups(dx.length, limit),
+    });
+    const bw = await runKernel(ctx, 'conv2dBackwardWeights', {
+      uniforms: { params },
+      buffers: { delta, x, dw: new Float32Array(dw.length).fill(NaN), db: new Float32Array(db.length).fill(NaN) },
+      workgroups: elementwiseWorkgroups(dw.length, limit),
+    });
+    const kOut = batch * outH * outW;
+    return {
+      checks: [
+        check('u', fwd.u, u, 2e-6 * (inC * kh * kw + 1)),
+        check('dx', bin.dx, dx, 2e-6 * filters * kh * kw),
+        check('dw', bw.dw, dw, 2e-6 * kOut),
+        check('db', bw.db, db, 2e-6 * kOut),
+      ],
+    };
+  });
+}
+
+/** [batch, channels, inH, inW, kh, kw, sh, sw] */
+const POOL_SHAPES: [number, number, number, number, number, number, number, number][] = [
+  [1, 1, 5, 5, 2, 2, 2, 2],
+  [5, 3, 7, 9, 3, 3, 2, 2],
+  [2, 5, 6, 7, 2, 3, 1, 2],
+  [5, 1, 9, 6, 3, 1, 2, 1],
+  [3, 2, 7, 8, 2, 2, 3, 3],
+  [1, 3, 1, 5, 1, 3, 1, 1],
+];
+/** Max then average pooling, forward and backward; `ties` rounds x to multiples of 0.5 (many equal maxima). */
+function addPoolCase([batch, channels, inH, inW, kh, kw, sh, sw]: number[], ties: boolean, limit?: number) {
+  const outH = cpu.convOutputSize(inH, kh, sh, 0);
+  const outW = cpu.convOutputSize(inW, kw, sw, 0);
+  const params = { batch, channels, inH, inW, kh, kw, sh, sw, outH, outW };
+  const shape = `x [${batch},${channels},${inH},${inW}], window ${kh}×${kw}, stride ${sh}×${sw}${limit ? ', one workgroup (grid-stride)' : ''}`;
+  const name = ties ? `max pooling with ties (first maximum wins), ${shape}` : `max and average pooling, forward and backward: ${shape}`;
+  add('convolution', name, async (ctx) => {
+    const seed = 7000 + batch * 1000 + channels * 100 + inH * 10 + inW + kh * 3 + kw + (ties ? 1 : 0);
+    const inLen = batch * channels * inH * inW;
+    const outLen = batch * channels * outH * outW;
+    const x = randomArray(seed, inLen);
+    if (ties) for (let i = 0; i < inLen; i++) x[i] = Math.round(x[i] * 2) / 2;
+    const delta = randomArray(seed + 1, outLen);
+    const y = new Float32Array(outLen);
+    const argmax = new Uint32Array(outLen);
+    const dx = new Float32Array(inLen);
+    cpu.maxPool2dForward(y, argmax, x, batch, channels, inH, inW, kh, kw, sh, sw);
+    cpu.maxPool2dBackward(dx, delta, argmax, batch, channels, inH, inW, kh, kw, sh, sw);
+    // At most ceil(kh/sh)·ceil(kw/sw) windows hold one input.
+    const covering = Math.ceil(kh / sh) * Math.ceil(kw / sw);
+    const mf = await runKernel(ctx, 'maxPool2dForward', {
+      uniforms: { params },
+      buffers: { x, y: new Float32Array(outLen).fill(NaN), argmax: new Uint32Array(outLen).fill(0xffffffff) },
+      workgroups: elementwiseWorkgroups(outLen, limit),
+    });
+    // The twin's indices go in, so ∂X is checked on its own (the forward's are compared above).
+    const mb = await runKernel(ctx, 'maxPool2dBackward', {
+      uniforms: { params },
+      buffers: { delta, argmax, dx: new Float32Array(inLen).fill(NaN) },
+      workgroups: elementwiseWorkgroups(inLen, limit),
+    });
+    const checks: Check[] = [
+      check('max y', mf.y, y, 0, 0),
+      check('max argmax', new Uint32Array(mf.argmax.buffer, mf.argmax.byteOffset, outLen), argmax, 0, 0),
+      check('max dx', mb.dx, dx, 2e-6 * covering),
+    ];
+    if (ties) {
+      let tied = 0;
+      for (let o = 0; o < outLen; o++) {
+        const p = Math.floor(o / (outH * outW));
+        const [i, j] = [Math.floor((o % (outH * outW)) / outW), o % outW];
+        let equal = 0;
+        for (let a = 0; a < kh; a++) for (let b = 0; b < kw; b++) if (x[p * inH * inW + (i * sh + a) * inW + j * sw + b] === y[o]) equal++;
+        if (equal > 1) tied++;
+      }
+      checks.push(check('windows with a tied maximum > outputs / 4', [tied > outLen / 4 ? 1 : 0], [1], 0, 0));
+      return { checks };
+    }
+    const ay = new Float32Array(outLen);
+    const adx = new Float32Array(inLen);
+    cpu.avgPool2dForward(ay, x, batch, channels, inH, inW, kh, kw, sh, sw);
+    cpu.avgPool2dBackward(adx, delta, batch, channels, inH, inW, kh, kw, sh, sw);
+    const af = await runKernel(ctx, 'avgPool2dForward', {
+      uniforms: { params },
+      buffers: { x, y: new Float32Array(outLen).fill(NaN) },
+      workgroups: elementwiseWorkgroups(outLen, limit),
+    });
+    const ab = await runKernel(ctx, 'avgPool2dBackward', {
+      uniforms: { params },
+      buffers: { delta, dx: new Float32Array(inLen).fill(NaN) },
+      workgroups: elementwiseWorkgroups(inLen, limit),
+    });
+    checks.push(check('avg y', af.y, ay, 2e-6 * kh * kw), check('avg dx', ab.dx, adx, 2e-6 * covering));
+    return { checks };
+  });
+}
+// The second shape runs on one workgroup (its backward kernels stride over 945 inputs).
+for (const [index, shape] of POOL_SHAPES.entries()) addPoolCase(shape, false, index === 1 ? 1 : undefined);
+addPoolCase([2, 3, 7, 8, 3, 3, 1, 1], true);
+addPoolCase([1, 2, 6, 9, 2, 3, 2, 2], true);
+
 /** Every kernel case, in a fixed order; names are unique. */
 export const KERNEL_CASES: readonly KernelCase[] = cases;
 

@@ -31,6 +31,13 @@ import matmulRowsOwnLib from '../../shaders/lib/matmul_rows_own.wgsl?raw';
 import matmulRowsQuadLib from '../../shaders/lib/matmul_rows_quad.wgsl?raw';
 import matmulSharedLib from '../../shaders/lib/matmul_shared.wgsl?raw';
 import matmulTiledLib from '../../shaders/lib/matmul_tiled.wgsl?raw';
+import conv2dForward from '../../shaders/conv2d_forward.wgsl?raw';
+import conv2dBackwardInput from '../../shaders/conv2d_backward_input.wgsl?raw';
+import conv2dBackwardWeights from '../../shaders/conv2d_backward_weights.wgsl?raw';
+import maxPool2dForward from '../../shaders/max_pool2d_forward.wgsl?raw';
+import maxPool2dBackward from '../../shaders/max_pool2d_backward.wgsl?raw';
+import avgPool2dForward from '../../shaders/avg_pool2d_forward.wgsl?raw';
+import avgPool2dBackward from '../../shaders/avg_pool2d_backward.wgsl?raw';
 
 export const KERNEL_SOURCES = {
   matmul: [matmul],
@@ -53,6 +60,13 @@ export const KERNEL_SOURCES = {
   rmspropUpdate: [rmspropUpdate, stepLib, optimizerGradientLib],
   gradNormPartial: [gradNormPartial],
   gradNormScale: [gradNormScale],
+  conv2dForward: [conv2dForward],
+  conv2dBackwardInput: [conv2dBackwardInput],
+  conv2dBackwardWeights: [conv2dBackwardWeights],
+  maxPool2dForward: [maxPool2dForward],
+  maxPool2dBackward: [maxPool2dBackward],
+  avgPool2dForward: [avgPool2dForward],
+  avgPool2dBackward: [avgPool2dBackward],
 } as const;
 
 export type KernelName = keyof typeof KERNEL_SOURCES;
