@@ -67,6 +67,13 @@ export interface History {
   loss: number[];
 }
 
+export interface ModelSummary {
+  layers: { index: number; type: string; activation: string; outputShape: [null, number]; params: number }[];
+  totalParams: number;
+  /** The same as a fixed-width table, one line per layer. */
+  text: string;
+}
+
 export interface Evaluation {
   /** Mean loss over the dataset, as in training. */
   loss: number;
@@ -497,6 +504,30 @@ export class Sequential {
    */
   resetOptimizer(): Promise<void> {
     return this.run((e) => this.zeroOptimizer(e));
+  }
+
+  /**
+   * The model's layers as data and as a text table: per layer its type, activation, output shape
+   * ([null, units]: the batch dimension is free) and parameter count (declared tensors, no padding).
+   */
+  summary(): ModelSummary {
+    const layers = this.config.layers.map((layer, index) => ({
+      index,
+      type: 'dense',
+      activation: layer.activation,
+      outputShape: [null, layer.units] as [null, number],
+      params: this.layout.layers[index].tensors.reduce((n, t) => n + t.length, 0),
+    }));
+    const totalParams = layers.reduce((n, l) => n + l.params, 0);
+    const rows = [
+      ['layer', 'type', 'activation', 'output shape', 'params'],
+      ['input', '', '', `[null, ${this.config.inputSize}]`, ''],
+      ...layers.map((l) => [String(l.index), l.type, l.activation, `[null, ${l.outputShape[1]}]`, l.params.toLocaleString('en-US')]),
+    ];
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+    const line = (r: string[]) => r.map((cell, c) => (c === r.length - 1 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ');
+    const text = [...rows.map(line), `total params: ${totalParams.toLocaleString('en-US')} (loss ${this.config.loss})`].join('\n');
+    return { layers, totalParams, text };
   }
 
   /** Live GPU buffers and bytes held by this model (zero on the CPU backend). */
