@@ -171,10 +171,11 @@ Model
 
 Training
   --optimizer NAME     ${OPTIMIZERS.join(', ')}  (default ${DEFAULTS.optimizer})
-  --lr X               base learning rate  (default per optimizer: ${OPTIMIZERS.map((o) => `${o} ${LEARNING_RATES[o]}`).join(', ')})
-  --schedule NAME      learning rate per step: ${SCHEDULES.join(', ')} (cosine decays from --lr to 0
-                       over the whole run; step: ×0.1 every 1000 steps; exponential: ×0.99 a step)
-                       (default ${DEFAULTS.schedule})
+  --lr X               base learning rate  (default per optimizer:
+                       ${OPTIMIZERS.map((o) => `${o} ${LEARNING_RATES[o]}`).join(', ')})
+  --schedule NAME      learning rate per step: ${SCHEDULES.join(', ')}
+                       (cosine decays from --lr to 0 over the whole run; step: ×0.1 every 1000
+                       steps; exponential: ×0.99 a step)  (default ${DEFAULTS.schedule})
   --warmup N           linear warm-up over the first N steps  (default ${DEFAULTS.warmup})
   --momentum X         β of momentum and nesterov, in [0, 1)  (default ${DEFAULTS.momentum})
   --weight-decay X     L2 weight decay (decoupled for adamw)  (default 0; 0.01 for adamw)
