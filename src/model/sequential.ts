@@ -6,7 +6,7 @@ import { CpuEngine } from '../train/cpu_engine.js';
 import { toMatrix, toTargets, type Matrix, type Targets } from '../train/data.js';
 import type { Dataset, Engine, GradientResult } from '../train/engine.js';
 import { GpuEngine } from '../train/gpu_engine.js';
-import { OPTIMIZERS, type LossName, type OptimizerName } from '../types.js';
+import type { LossName } from '../types.js';
 import { netConfig, outputSize, type LayerSpec, type NetConfig } from './config.js';
 import { initialParams } from './init.js';
 import { MAX_PARAMS, paramLayout, type ParamLayout } from './layout.js';

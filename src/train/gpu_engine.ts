@@ -5,7 +5,7 @@ import { createBindGroup, createUniform, encode, hasStepBinding, packStruct, pip
 import { elementwiseWorkgroups, gradNormWorkgroups, matmulLaunch, optimizerWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../kernels/workgroups.js';
 import { outputSize, type NetConfig } from '../model/config.js';
 import type { ParamLayout } from '../model/layout.js';
-import { OPTIMIZER_MODULES } from '../optimizers/index.js';
+import { optimizerSettings } from '../optimizers/settings.js';
 import { activationWidths, planStep, type ModelShape, type TrainingRule } from '../plan/planner.js';
 import type { Invocation, PlanKind, StepPlan, StepValues, View } from '../plan/types.js';
 import type { Dataset, Engine, GradientResult, StepScalarValues } from './engine.js';
@@ -144,8 +144,7 @@ export class GpuEngine implements Engine {
   private async compileAll(): Promise<void> {
     const rows = 32;
     const plans = (['sgd', 'momentum'] as const).map((name) => {
-      const optimizer = OPTIMIZER_MODULES[name];
-      const settings = { learningRate: 0, momentum: 0.9, beta1: 0, beta2: 0, epsilon: 1, rho: 0, weightDecay: 0, clipNorm: 0 };
+      const { module: optimizer, settings } = optimizerSettings({ optimizer: name }); // fit's defaults
       return planStep(this.model, 'train', rows, { optimizer, settings });
     });
     plans.push(planStep(this.model, 'inferLoss', rows));
@@ -364,17 +363,9 @@ export class GpuEngine implements Engine {
     scalars: StepScalarValues[],
     onLosses: (first: number, losses: Float32Array) => void,
   ): Promise<Float32Array> {
-    this.assertUsable();
-    this.trimPlans(MAX_PLANS - 2);
-    const gd = this.upload(data);
-    const steps = Math.ceil(data.rows / batchSize);
-    this.ensureCapacity(batchSize);
-    this.ensureSlots(steps);
+    const { gd, steps, full, tail } = await this.plansFor('train', data, batchSize, rule);
     this.writeSteps(batchSize, scalars);
     this.ctx.write(gd.order, 0, order);
-    const full = await this.compiled('train', batchSize, gd, rule);
-    const tailRows = data.rows - (steps - 1) * batchSize;
-    const tail = tailRows === batchSize ? full : await this.compiled('train', tailRows, gd, rule);
     this.ensureRing();
 
     const losses = new Float32Array(steps);
@@ -450,33 +441,33 @@ export class GpuEngine implements Engine {
   }
 
   async prepareFit(data: Dataset, batchSize: number, rule: TrainingRule): Promise<void> {
-    this.assertUsable();
-    this.trimPlans(MAX_PLANS - 2);
-    const gd = this.upload(data);
-    const steps = Math.ceil(data.rows / batchSize);
-    this.ensureCapacity(batchSize);
-    this.ensureSlots(steps);
-    await this.compiled('train', batchSize, gd, rule, false);
-    const tailRows = data.rows - (steps - 1) * batchSize;
-    if (tailRows !== batchSize) await this.compiled('train', tailRows, gd, rule, false);
+    await this.plansFor('train', data, batchSize, rule, false);
   }
 
-  async infer(data: Dataset): Promise<{ outputs: Float32Array; loss: number | null }> {
+  /**
+   * What a pass over a dataset in batches needs before recording: the upload, buffers for the batch
+   * and the step slots, and the compiled plans of a full batch and of the last (tail) batch.
+   */
+  private async plansFor(kind: PlanKind, data: Dataset, batch: number, rule?: TrainingRule, announce = true) {
     this.assertUsable();
     this.trimPlans(MAX_PLANS - 2);
     const gd = this.upload(data);
-    const batch = Math.min(data.rows, Math.max(INFER_ROWS, this.acts?.capacity ?? 0));
     const steps = Math.ceil(data.rows / batch);
     this.ensureCapacity(batch);
     this.ensureSlots(steps);
+    const full = await this.compiled(kind, batch, gd, rule, announce);
+    const tailRows = data.rows - (steps - 1) * batch;
+    const tail = tailRows === batch ? full : await this.compiled(kind, tailRows, gd, rule, announce);
+    return { gd, steps, tailRows, full, tail };
+  }
+
+  async infer(data: Dataset): Promise<{ outputs: Float32Array; loss: number | null }> {
+    const batch = Math.min(data.rows, Math.max(INFER_ROWS, this.acts?.capacity ?? 0));
+    const withLoss = data.y !== null;
+    const { gd, steps, tailRows, full, tail } = await this.plansFor(withLoss ? 'inferLoss' : 'infer', data, batch);
     this.writeSteps(batch, new Array(steps).fill(NO_SCALARS));
     const identity = new Uint32Array(data.rows).map((_, i) => i);
     this.ctx.write(gd.order, 0, identity);
-    const withLoss = gd.y !== null;
-    const kind = withLoss ? 'inferLoss' : 'infer';
-    const full = await this.compiled(kind, batch, gd);
-    const tailRows = data.rows - (steps - 1) * batch;
-    const tail = tailRows === batch ? full : await this.compiled(kind, tailRows, gd);
     const cols = outputSize(this.model.cfg);
     const outputs = this.ctx.createBuffer('outputs', data.rows * cols * 4, STORAGE);
     try {
