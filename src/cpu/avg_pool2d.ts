@@ -11,7 +11,7 @@
  */
 import type { FloatArray } from '../types.js';
 import { checkLength } from './check.js';
-import { checkDim, convOutputSize } from './conv_shape.js';
+import { windowOutput } from './conv_shape.js';
 
 export function avgPool2dForward(
   y: FloatArray,
@@ -25,10 +25,7 @@ export function avgPool2dForward(
   sh: number,
   sw: number,
 ): void {
-  checkDim('avgPool2dForward batch', batch, 0);
-  checkDim('avgPool2dForward channels', channels, 1);
-  const outH = convOutputSize(inH, kh, sh, 0);
-  const outW = convOutputSize(inW, kw, sw, 0);
+  const { outH, outW } = windowOutput('avgPool2dForward', { batch, channels }, inH, inW, kh, kw, sh, sw);
   checkLength('avgPool2dForward y', y, batch * channels * outH * outW);
   checkLength('avgPool2dForward x', x, batch * channels * inH * inW);
   const inv = 1 / (kh * kw);
@@ -58,10 +55,7 @@ export function avgPool2dBackward(
   sh: number,
   sw: number,
 ): void {
-  checkDim('avgPool2dBackward batch', batch, 0);
-  checkDim('avgPool2dBackward channels', channels, 1);
-  const outH = convOutputSize(inH, kh, sh, 0);
-  const outW = convOutputSize(inW, kw, sw, 0);
+  const { outH, outW } = windowOutput('avgPool2dBackward', { batch, channels }, inH, inW, kh, kw, sh, sw);
   checkLength('avgPool2dBackward dx', dx, batch * channels * inH * inW);
   checkLength('avgPool2dBackward delta', delta, batch * channels * outH * outW);
   const inv = 1 / (kh * kw);

@@ -1,6 +1,6 @@
 import type { FloatArray } from '../types.js';
 import { checkLength } from './check.js';
-import { checkDim, convOutputSize } from './conv_shape.js';
+import { windowOutput } from './conv_shape.js';
 
 /**
  * conv2d backward to the input, ∂L/∂X given δ = ∂L/∂U:
@@ -31,11 +31,7 @@ export function conv2dBackwardInput(
   ph: number,
   pw: number,
 ): void {
-  checkDim('conv2dBackwardInput batch', batch, 0);
-  checkDim('conv2dBackwardInput inC', inC, 1);
-  checkDim('conv2dBackwardInput filters', filters, 1);
-  const outH = convOutputSize(inH, kh, sh, ph);
-  const outW = convOutputSize(inW, kw, sw, pw);
+  const { outH, outW } = windowOutput('conv2dBackwardInput', { batch, inC, filters }, inH, inW, kh, kw, sh, sw, ph, pw);
   checkLength('conv2dBackwardInput dx', dx, batch * inC * inH * inW);
   checkLength('conv2dBackwardInput delta', delta, batch * filters * outH * outW);
   checkLength('conv2dBackwardInput w', w, filters * inC * kh * kw);

@@ -1,6 +1,6 @@
 import type { FloatArray } from '../types.js';
 import { checkLength } from './check.js';
-import { checkDim, convOutputSize } from './conv_shape.js';
+import { windowOutput } from './conv_shape.js';
 
 /**
  * conv2d parameter gradients given δ = ∂L/∂U and the layer's input X:
@@ -29,11 +29,7 @@ export function conv2dBackwardWeights(
   ph: number,
   pw: number,
 ): void {
-  checkDim('conv2dBackwardWeights batch', batch, 0);
-  checkDim('conv2dBackwardWeights inC', inC, 1);
-  checkDim('conv2dBackwardWeights filters', filters, 1);
-  const outH = convOutputSize(inH, kh, sh, ph);
-  const outW = convOutputSize(inW, kw, sw, pw);
+  const { outH, outW } = windowOutput('conv2dBackwardWeights', { batch, inC, filters }, inH, inW, kh, kw, sh, sw, ph, pw);
   checkLength('conv2dBackwardWeights dw', dw, filters * inC * kh * kw);
   checkLength('conv2dBackwardWeights db', db, filters);
   checkLength('conv2dBackwardWeights delta', delta, batch * filters * outH * outW);

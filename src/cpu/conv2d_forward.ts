@@ -1,6 +1,6 @@
 import type { FloatArray } from '../types.js';
 import { checkLength } from './check.js';
-import { checkDim, convOutputSize } from './conv_shape.js';
+import { windowOutput } from './conv_shape.js';
 
 /**
  * conv2d forward (PyTorch's Conv2d, no activation):
@@ -9,7 +9,7 @@ import { checkDim, convOutputSize } from './conv_shape.js';
  *
  * Layouts (row-major): x [batch, inC, inH, inW] (NCHW), w [filters, inC, kh, kw], bias [filters],
  * u [batch, filters, outH, outW] with outH = floor((inH + 2·ph − kh)/sh) + 1 (likewise outW).
- * Overwrites u. Sizes are checked by convOutputSize / checkLength (ShapeError).
+ * Overwrites u. Sizes are checked by windowOutput / checkLength (ShapeError).
  */
 export function conv2dForward(
   u: FloatArray,
@@ -28,11 +28,7 @@ export function conv2dForward(
   ph: number,
   pw: number,
 ): void {
-  checkDim('conv2dForward batch', batch, 0);
-  checkDim('conv2dForward inC', inC, 1);
-  checkDim('conv2dForward filters', filters, 1);
-  const outH = convOutputSize(inH, kh, sh, ph);
-  const outW = convOutputSize(inW, kw, sw, pw);
+  const { outH, outW } = windowOutput('conv2dForward', { batch, inC, filters }, inH, inW, kh, kw, sh, sw, ph, pw);
   checkLength('conv2dForward u', u, batch * filters * outH * outW);
   checkLength('conv2dForward x', x, batch * inC * inH * inW);
   checkLength('conv2dForward w', w, filters * inC * kh * kw);

@@ -54,3 +54,24 @@ export function samePadding(kernel: number, stride: number): number {
   }
   return (kernel - 1) / 2;
 }
+
+/**
+ * The checks every convolution and pooling twin starts with: the counts in `dims` (named as the
+ * function's arguments, e.g. { batch, inC, filters }; batch may be 0, the others ≥ 1), then the
+ * output height and width of its windows. Errors name the function: "conv2dForward inC must be …".
+ */
+export function windowOutput(
+  fn: string,
+  dims: Record<string, number>,
+  inH: number,
+  inW: number,
+  kh: number,
+  kw: number,
+  sh: number,
+  sw: number,
+  ph = 0,
+  pw = 0,
+): { outH: number; outW: number } {
+  for (const [name, value] of Object.entries(dims)) checkDim(`${fn} ${name}`, value, name === 'batch' ? 0 : 1);
+  return { outH: convOutputSize(inH, kh, sh, ph), outW: convOutputSize(inW, kw, sw, pw) };
+}

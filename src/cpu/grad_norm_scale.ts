@@ -7,10 +7,9 @@ import { checkLength } from './check.js';
  * The update twins multiply the raw gradient by it (their `scale`).
  */
 export function gradNormScale(g: FloatArray, count: number, maxNorm: number): number {
-  checkLength('gradNormScale g', g, count);
-  let squares = 0;
-  for (let i = 0; i < count; i++) squares += g[i] * g[i];
-  return Math.min(1, maxNorm / (Math.sqrt(squares) + 1e-6));
+  const sum = new Float64Array(1);
+  gradNormPartial(sum, g, count);
+  return gradNormFactor(sum, 1, maxNorm);
 }
 
 /**

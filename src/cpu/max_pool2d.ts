@@ -15,7 +15,7 @@
 import { DataError } from '../errors.js';
 import type { FloatArray } from '../types.js';
 import { checkLength } from './check.js';
-import { checkDim, convOutputSize } from './conv_shape.js';
+import { windowOutput } from './conv_shape.js';
 
 /** Arg-max indices: integers in [0, inH·inW). */
 export type IndexArray = Uint32Array | Int32Array;
@@ -34,10 +34,7 @@ export function maxPool2dForward(
   sh: number,
   sw: number,
 ): void {
-  checkDim('maxPool2dForward batch', batch, 0);
-  checkDim('maxPool2dForward channels', channels, 1);
-  const outH = convOutputSize(inH, kh, sh, 0);
-  const outW = convOutputSize(inW, kw, sw, 0);
+  const { outH, outW } = windowOutput('maxPool2dForward', { batch, channels }, inH, inW, kh, kw, sh, sw);
   const outLen = batch * channels * outH * outW;
   checkLength('maxPool2dForward y', y, outLen);
   checkLength('maxPool2dForward argmax', argmax, outLen);
@@ -80,10 +77,7 @@ export function maxPool2dBackward(
   sh: number,
   sw: number,
 ): void {
-  checkDim('maxPool2dBackward batch', batch, 0);
-  checkDim('maxPool2dBackward channels', channels, 1);
-  const outH = convOutputSize(inH, kh, sh, 0);
-  const outW = convOutputSize(inW, kw, sw, 0);
+  const { outH, outW } = windowOutput('maxPool2dBackward', { batch, channels }, inH, inW, kh, kw, sh, sw);
   const outLen = batch * channels * outH * outW;
   checkLength('maxPool2dBackward dx', dx, batch * channels * inH * inW);
   checkLength('maxPool2dBackward delta', delta, outLen);
