@@ -408,13 +408,14 @@ const OPT_VARIANTS: OptVariant[] = [
 ];
 const scaleBuffer = (clip: boolean) => new Float32Array([clip ? 0.37 : 123]);
 const scaleUsed = (clip: boolean) => (clip ? Math.fround(0.37) : 1);
-const stepUniform = (values: { start?: number; slot?: number; lr?: number; stepSize?: number; bc2Sqrt?: number; decay?: number }) => ({
+const stepUniform = (values: { start?: number; slot?: number; lr?: number; stepSize?: number; bc2Sqrt?: number; decay?: number; counter?: number }) => ({
   start: values.start ?? 0,
   slot: values.slot ?? 0,
   lr: values.lr ?? 0,
   stepSize: values.stepSize ?? 0,
   bc2Sqrt: values.bc2Sqrt ?? 1,
   decay: values.decay ?? 1,
+  counter: values.counter ?? 0,
 });
 
 for (const count of OPT_COUNTS) {

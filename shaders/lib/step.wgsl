@@ -7,5 +7,6 @@
 //   stepSize = μ_t / (1 − β1^t)        (adam/adamw; t counts optimizer steps from 1)
 //   bc2Sqrt  = sqrt(1 − β2^t)          (adam/adamw)
 //   decay    = 1 − μ_t·λ               (adamw's decoupled weight decay; 1 otherwise)
+//   counter  = training steps taken before this one (the model's step count: dropout's mask stream)
 // adamStepScalars (src/cpu/adam_update.ts) computes stepSize, bc2Sqrt and decay in float64.
-struct Step { start: u32, slot: u32, lr: f32, stepSize: f32, bc2Sqrt: f32, decay: f32 }
+struct Step { start: u32, slot: u32, lr: f32, stepSize: f32, bc2Sqrt: f32, decay: f32, counter: u32 }

@@ -56,6 +56,14 @@ export function perItemWorkgroups(items: number): [number, number, number] {
   return [Math.max(1, Math.ceil(items / 64)), 1, 1];
 }
 
+/**
+ * One workgroup (of the kernel's own size) per item, each reducing inside itself, at most `limit`
+ * workgroups; beyond that each workgroup strides over items (item += numWorkgroups).
+ */
+export function workgroupPerItemWorkgroups(count: number, limit = 4096): [number, number, number] {
+  return [Math.max(1, Math.min(limit, count)), 1, 1];
+}
+
 /** Kernels that reduce inside a single workgroup (the losses). */
 export const SINGLE_WORKGROUP: [number, number, number] = [1, 1, 1];
 

@@ -315,7 +315,7 @@ export class Sequential {
         const counted = optimizer.countsSteps ? (this.optimizerSteps[group] ?? 0) : 0;
         const scalars = Array.from({ length: steps }, (_, s) => {
           const lr = scheduledRate(schedule, learningRate, this.stepsTrained + s);
-          return { lr, ...optimizer.stepScalars(lr, counted + s + 1, settings) };
+          return { lr, ...optimizer.stepScalars(lr, counted + s + 1, settings), counter: this.stepsTrained + s };
         });
         const losses = await e.trainEpoch(data, order, batchSize, rule, scalars, (first, values) => {
           values.forEach((l, i) => (weighted += l * rowsOf(first + i)));

@@ -25,6 +25,8 @@ export type Grid =
   | { kind: 'optimizer'; count: number }
   | { kind: 'matmul'; rows: number; cols: number; depth: number }
   | { kind: 'perRow'; rows: number }
+  /** One workgroup per item (a reduction inside each), grid-striding when items exceed the limit. */
+  | { kind: 'workgroupPerItem'; count: number }
   | { kind: 'gradNorm'; count: number }
   | { kind: 'single' };
 
@@ -56,4 +58,6 @@ export interface StepValues {
   stepSize: number;
   bc2Sqrt: number;
   decay: number;
+  /** Training steps taken before this one (the model's step count): dropout's masks are a function of it. */
+  counter: number;
 }

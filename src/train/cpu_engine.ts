@@ -6,7 +6,7 @@ import { activationWidths, planStep, type ModelShape, type TrainingRule } from '
 import type { PlanKind, StepPlan, StepValues, View } from '../plan/types.js';
 import type { Dataset, Engine, GradientResult, StepScalarValues } from './engine.js';
 
-const NO_SCALARS: StepScalarValues = { lr: 0, stepSize: 0, bc2Sqrt: 1, decay: 1 };
+const NO_SCALARS: StepScalarValues = { lr: 0, stepSize: 0, bc2Sqrt: 1, decay: 1, counter: 0 };
 
 /**
  * The CPU backend: interprets the planner's step plans with the kernels' CPU twins (src/cpu), in

@@ -2,7 +2,7 @@ import { DisposedError } from '../errors.js';
 import type { GpuContext } from '../gpu/context.js';
 import { BufferUsage } from '../gpu/flags.js';
 import { createBindGroup, createUniform, encode, hasStepBinding, packStruct, pipeline, STEP_BINDING, STEP_STRIDE, type Dispatch, type Resource } from '../kernels/kernel.js';
-import { elementwiseWorkgroups, gradNormWorkgroups, matmulLaunch, optimizerWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../kernels/workgroups.js';
+import { elementwiseWorkgroups, gradNormWorkgroups, matmulLaunch, optimizerWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP, workgroupPerItemWorkgroups } from '../kernels/workgroups.js';
 import { outputSize, type NetConfig } from '../model/config.js';
 import type { ParamLayout } from '../model/layout.js';
 import { optimizerSettings } from '../optimizers/settings.js';
@@ -48,7 +48,7 @@ export const STEPS_PER_SUBMIT = 16;
 /** Loss read-backs in flight before the CPU waits for the oldest (bounds how far it runs ahead). */
 const READBACK_RING = 3;
 const INFER_ROWS = 1024;
-const NO_SCALARS: StepScalarValues = { lr: 0, stepSize: 0, bc2Sqrt: 1, decay: 1 };
+const NO_SCALARS: StepScalarValues = { lr: 0, stepSize: 0, bc2Sqrt: 1, decay: 1, counter: 0 };
 /**
  * Step plans kept (least recently used first out): each holds a uniform buffer per dispatch and its
  * bind groups, built for one row count, so a model called with many batch sizes or row counts holds
@@ -313,6 +313,8 @@ export class GpuEngine implements Engine {
         return { pipeline: pipeline(this.ctx, inv.kernel, inv.constants), workgroups: gradNormWorkgroups(grid.count).workgroups };
       case 'perRow':
         return { pipeline: pipeline(this.ctx, inv.kernel, inv.constants), workgroups: perItemWorkgroups(grid.rows) };
+      case 'workgroupPerItem':
+        return { pipeline: pipeline(this.ctx, inv.kernel, inv.constants), workgroups: workgroupPerItemWorkgroups(grid.count, limit) };
       case 'single':
         return { pipeline: pipeline(this.ctx, inv.kernel, inv.constants), workgroups: SINGLE_WORKGROUP };
     }
