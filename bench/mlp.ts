@@ -132,7 +132,7 @@ function createModel(name: ModelName, seed: number, backend: GpuContext | 'cpu')
 async function tfLayers(model: Sequential, name: ModelName): Promise<TfLayer[]> {
   const weights = await model.getWeights();
   const sizes = [INPUT, ...MODELS[name].hidden, OUTPUT];
-  return weights.map((w, t) => ({ weight: w.weight, bias: w.bias, nIn: sizes[t], nOut: sizes[t + 1], relu: t < weights.length - 1 }));
+  return weights.map((w, t) => ({ weight: w!.weight, bias: w!.bias, nIn: sizes[t], nOut: sizes[t + 1], relu: t < weights.length - 1 }));
 }
 
 const fitOptions = (batchSize: number, epochs: number, shuffle = true) =>

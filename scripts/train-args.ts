@@ -5,7 +5,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { MNIST_CLASSES, MNIST_DEFAULT_TEST, MNIST_DEFAULT_TRAIN, MNIST_PACKAGE_IMAGES } from '../src/io/mnist';
-import type { LayerSpec } from '../src/index';
+import type { DenseSpec } from '../src/index';
 import { SCHEDULES, type Schedule } from '../src/train/schedules';
 import {
   INITIALIZERS,
@@ -107,7 +107,7 @@ export function outputActivation(loss: LossName): Activation {
 }
 
 /** The network's layers: the hidden layers, then the 10-unit output layer that suits the loss. */
-export function modelLayers(config: Pick<TrainConfig, 'layers' | 'activation' | 'loss'>): LayerSpec[] {
+export function modelLayers(config: Pick<TrainConfig, 'layers' | 'activation' | 'loss'>): DenseSpec[] {
   return [
     ...config.layers.map((units) => ({ units, activation: config.activation })),
     { units: MNIST_CLASSES, activation: outputActivation(config.loss) },

@@ -3,6 +3,7 @@
 // images after every epoch. `npm run train -- --help` lists the flags (scripts/train-args.ts).
 // Exit codes: 0 done, 1 a training/WebGPU error (its message, no stack), 2 a bad command line or a
 // --resume/--save path that cannot work (checked before the data is loaded or the device set up).
+import { activationOf } from '../src/model/config';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { createContext, Sequential, WebGPUTrainError, WebGPUUnavailableError, type AdapterDescription, type GpuContext } from '../src/index';
 import { MNIST_CLASSES, MNIST_PIXELS, MNIST_SPLIT_SEED } from '../src/io/mnist';
@@ -77,9 +78,9 @@ async function main(argv: string[]): Promise<number> {
     : await Sequential.create({ inputSize: MNIST_PIXELS, layers: modelLayers(config), loss: config.loss, init: config.init, seed: config.seed, backend });
   if (config.resume) {
     // The checkpoint's model is what trains on: report it, not the model flags.
-    Object.assign(config, { loss: model.config.loss, init: model.config.init, seed: model.config.seed, activation: model.config.layers[0].activation });
+    Object.assign(config, { loss: model.config.loss, init: model.config.init, seed: model.config.seed, activation: activationOf(model.config.layers[0]) });
   }
-  const hidden = model.config.layers.slice(0, -1).map((l) => l.units);
+  const hidden = model.config.layers.slice(0, -1).map((l) => ('units' in l ? l.units : 0));
   const firstEpoch = model.progress.epochs + 1;
   const setupSeconds = (performance.now() - setupStart) / 1000;
   try {

@@ -25,13 +25,13 @@ describe('checkpoints of the previous release', () => {
     const model = await Sequential.load(file, { backend: 'cpu' });
     expect(model.progress).toEqual({"epochs": 2, "steps": 4});
     const w = await model.getWeights();
-    expect(Array.from(w[0].weight)).toEqual(saved.weight0);
-    expect(Array.from(w[1].bias)).toEqual(saved.bias1);
+    expect(Array.from(w[0]!.weight)).toEqual(saved.weight0);
+    expect(Array.from(w[1]!.bias)).toEqual(saved.bias1);
     expect(Array.from(await model.predict(x))).toEqual(saved.predict);
     await model.fit(x, labels, { epochs: 1, batchSize: 4, optimizer: 'momentum', learningRate: 0.1 });
     const after = await model.getWeights();
     // The CPU engine now runs the fused weight-gradient twin (another summation order): float32 rounding apart.
-    expect(worstExcess(after[0].weight, continued.weight0, 1e-6, 1e-5)).toBeLessThanOrEqual(0);
-    expect(worstExcess(after[1].bias, continued.bias1, 1e-6, 1e-5)).toBeLessThanOrEqual(0);
+    expect(worstExcess(after[0]!.weight, continued.weight0, 1e-6, 1e-5)).toBeLessThanOrEqual(0);
+    expect(worstExcess(after[1]!.bias, continued.bias1, 1e-6, 1e-5)).toBeLessThanOrEqual(0);
   });
 });

@@ -54,16 +54,16 @@ describe('the training engine with each matmul core agrees with the CPU referenc
       expect(hg.loss[2]).toBeLessThan(hg.loss[0]);
       const [wg, wc] = [await g.getWeights(), await c.getWeights()];
       wg.forEach((layer, i) => {
-        expect(worstExcess(layer.weight, wc[i].weight, 2e-5, 1e-4), `layer ${i} weights`).toBeLessThanOrEqual(0);
-        expect(worstExcess(layer.bias, wc[i].bias, 2e-5, 1e-4), `layer ${i} biases`).toBeLessThanOrEqual(0);
+        expect(worstExcess(layer!.weight, wc[i]!.weight, 2e-5, 1e-4), `layer ${i} weights`).toBeLessThanOrEqual(0);
+        expect(worstExcess(layer!.bias, wc[i]!.bias, 2e-5, 1e-4), `layer ${i} biases`).toBeLessThanOrEqual(0);
       });
       const xb = x.subarray(0, 67 * inputSize);
       const yb = labels.subarray(0, 67);
       const [gg, gc] = [await g.gradients(xb, yb), await c.gradients(xb, yb)];
       expect(gg.loss).toBeCloseTo(gc.loss!, 5);
       gg.layers.forEach((layer, i) => {
-        expect(worstExcess(layer.weight, gc.layers[i].weight, 1e-6, 1e-4), `layer ${i} ∂W`).toBeLessThanOrEqual(0);
-        expect(worstExcess(layer.bias, gc.layers[i].bias, 1e-6, 1e-4), `layer ${i} ∂b`).toBeLessThanOrEqual(0);
+        expect(worstExcess(layer!.weight, gc.layers[i]!.weight, 1e-6, 1e-4), `layer ${i} ∂W`).toBeLessThanOrEqual(0);
+        expect(worstExcess(layer!.bias, gc.layers[i]!.bias, 1e-6, 1e-4), `layer ${i} ∂b`).toBeLessThanOrEqual(0);
       });
       expect(worstExcess(gg.input, gc.input, 1e-6, 1e-4), '∂X').toBeLessThanOrEqual(0);
       g.dispose();

@@ -119,10 +119,10 @@ describe('targets and weights', () => {
   it('setWeights takes number[] and Float64Array like every other input', async () => {
     const model = await Sequential.create(xorModel);
     const w = await model.getWeights();
-    await model.setWeights(w.map((l) => ({ weight: Array.from(l.weight, (v) => v * 2), bias: Float64Array.from(l.bias, () => 0.5) })));
+    await model.setWeights(w.map((l) => ({ weight: Array.from(l!.weight, (v) => v * 2), bias: Float64Array.from(l!.bias, () => 0.5) })));
     const back = await model.getWeights();
-    expect(Array.from(back[0].weight)).toEqual(Array.from(w[0].weight, (v) => Math.fround(v * 2)));
-    expect(Array.from(back[1].bias)).toEqual([0.5]);
+    expect(Array.from(back[0]!.weight)).toEqual(Array.from(w[0]!.weight, (v) => Math.fround(v * 2)));
+    expect(Array.from(back[1]!.bias)).toEqual([0.5]);
   });
 });
 
@@ -142,8 +142,8 @@ describe('stale data', () => {
       await inPlace.fit(x, y, fit);
       await fresh.fit(x.slice(), y.slice(), fit);
       const [a, b] = [await inPlace.getWeights(), await fresh.getWeights()];
-      expect(Array.from(a[0].weight)).toEqual(Array.from(b[0].weight));
-      expect(Array.from(a[1].bias)).toEqual(Array.from(b[1].bias));
+      expect(Array.from(a[0]!.weight)).toEqual(Array.from(b[0]!.weight));
+      expect(Array.from(a[1]!.bias)).toEqual(Array.from(b[1]!.bias));
     } finally {
       inPlace.dispose();
       fresh.dispose();
@@ -230,7 +230,7 @@ describe('recovery after divergence', () => {
   const y = Array.from({ length: 64 }, (_, i) => 2 * x[i * 4] - x[i * 4 + 3]);
   const diverge = { epochs: 3, batchSize: 8, optimizer: 'momentum' as const, learningRate: 1e6 };
   const sane = { epochs: 5, batchSize: 8, optimizer: 'momentum' as const, learningRate: 0.02 };
-  const finite = (layers: { weight: Float32Array; bias: Float32Array }[]) => layers.every((l) => l.weight.every(Number.isFinite) && l.bias.every(Number.isFinite));
+  const finite = (layers: ({ weight: Float32Array; bias: Float32Array } | null)[]) => layers.every((l) => l!.weight.every(Number.isFinite) && l!.bias.every(Number.isFinite));
 
   it.each(['cpu', 'gpu'] as const)('a diverged fit leaves the model as before the diverging epoch (%s); training goes on', async (kind) => {
     const model = await Sequential.create(options(kind === 'cpu' ? 'cpu' : await testContext()));
@@ -241,7 +241,7 @@ describe('recovery after divergence', () => {
       expect(error).toBeInstanceOf(TrainingDivergedError);
       expect(error.message).toContain('restored');
       const after = await model.getWeights();
-      expect(Array.from(after[0].weight)).toEqual(Array.from(before[0].weight));
+      expect(Array.from(after[0]!.weight)).toEqual(Array.from(before[0]!.weight));
       expect(model.progress.epochs).toBe(1);
       const history = await model.fit(x, y, sane);
       expect(history.loss.every(Number.isFinite)).toBe(true);
@@ -283,7 +283,7 @@ describe('recovery after divergence', () => {
     await model.resetOptimizer();
     const file = await model.save();
     const reloaded = await Sequential.load(file, { backend: 'cpu' });
-    expect(Array.from((await reloaded.getWeights())[0].weight)).toEqual(Array.from(weights[0].weight));
+    expect(Array.from((await reloaded.getWeights())[0]!.weight)).toEqual(Array.from(weights[0]!.weight));
     // The momentum in the checkpoint is zero: one more epoch equals a fresh model given these weights.
     const twin = await Sequential.create(options('cpu'));
     await twin.setWeights(weights);

@@ -92,7 +92,7 @@ describe('buffers stay bounded', () => {
     const compare = async (n: number) => {
       const [g, c] = await Promise.all([gpu.gradients(x.subarray(0, n * 4), labels.subarray(0, n)), cpu.gradients(x.subarray(0, n * 4), labels.subarray(0, n))]);
       expectClose(g.output, c.output);
-      g.layers.forEach((layer, t) => expectClose(layer.weight, c.layers[t].weight, 1e-3));
+      g.layers.forEach((layer, t) => expectClose(layer!.weight, c.layers[t]!.weight, 1e-3));
       expect(Math.abs(g.loss! - c.loss!)).toBeLessThan(1e-4);
     };
     await compare(rows); // the largest batch first: the activations are sized once
@@ -119,7 +119,7 @@ describe('buffers stay bounded', () => {
       expect(gpu.stats().buffers).toBeLessThanOrEqual(bound + 8);
     }
     const [gw, cw] = [await gpu.getWeights(), await cpu.getWeights()];
-    gw.forEach((layer, t) => expectClose(layer.weight, cw[t].weight, 1e-3));
+    gw.forEach((layer, t) => expectClose(layer!.weight, cw[t]!.weight, 1e-3));
     for (let n = 1; n <= 50; n++) await gpu.predict(x.subarray(0, n * 4));
     expectClose(await gpu.predict(x), await cpu.predict(x));
     expect(gpu.stats().buffers).toBeLessThanOrEqual(bound + 8);

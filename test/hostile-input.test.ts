@@ -170,12 +170,12 @@ describe('hostile input', () => {
     const badWeights: [string, unknown][] = [
       ['null', null],
       ['one layer missing', weights.slice(0, 1)],
-      ['a weight too short', [{ ...weights[0], weight: weights[0].weight.subarray(1) }, weights[1]]],
-      ['a bias as number[] with a string', [{ ...weights[0], bias: Array.from(weights[0].bias, (v, i) => (i ? v : '0')) }, weights[1]]],
-      ['a weight as number[] one short', [{ ...weights[0], weight: Array.from(weights[0].weight).slice(1) }, weights[1]]],
-      ['a Float64 weight beyond float32 range', [{ ...weights[0], weight: Float64Array.from(weights[0].weight, (v, i) => (i ? v : 1e300)) }, weights[1]]],
-      ['a NaN weight', [{ ...weights[0], weight: weights[0].weight.map((v, i) => (i ? v : NaN)) }, weights[1]]],
-      ['a layer without bias', [{ weight: weights[0].weight }, weights[1]]],
+      ['a weight too short', [{ ...weights[0], weight: weights[0]!.weight.subarray(1) }, weights[1]]],
+      ['a bias as number[] with a string', [{ ...weights[0], bias: Array.from(weights[0]!.bias, (v, i) => (i ? v : '0')) }, weights[1]]],
+      ['a weight as number[] one short', [{ ...weights[0], weight: Array.from(weights[0]!.weight).slice(1) }, weights[1]]],
+      ['a Float64 weight beyond float32 range', [{ ...weights[0], weight: Float64Array.from(weights[0]!.weight, (v, i) => (i ? v : 1e300)) }, weights[1]]],
+      ['a NaN weight', [{ ...weights[0], weight: weights[0]!.weight.map((v, i) => (i ? v : NaN)) }, weights[1]]],
+      ['a layer without bias', [{ weight: weights[0]!.weight }, weights[1]]],
     ];
     for (const [name, bad] of badWeights) await check(`setWeights ${name}`, () => gpu.setWeights(bad as never));
     await check('evaluate with an unknown option', () => gpu.evaluate(x, labels, { batchSize: 4 } as never));

@@ -17,8 +17,8 @@ async function pair(options: Omit<ModelOptions, 'backend'>): Promise<[Sequential
 async function expectSameWeights(gpu: Sequential, cpu: Sequential): Promise<void> {
   const [wg, wc] = await Promise.all([gpu.getWeights(), cpu.getWeights()]);
   wg.forEach((layer, t) => {
-    expect(worstExcess(layer.weight, wc[t].weight, 2e-5, 1e-4)).toBeLessThanOrEqual(0);
-    expect(worstExcess(layer.bias, wc[t].bias, 2e-5, 1e-4)).toBeLessThanOrEqual(0);
+    expect(worstExcess(layer!.weight, wc[t]!.weight, 2e-5, 1e-4)).toBeLessThanOrEqual(0);
+    expect(worstExcess(layer!.bias, wc[t]!.bias, 2e-5, 1e-4)).toBeLessThanOrEqual(0);
   });
 }
 
@@ -86,15 +86,15 @@ describe('gradients without updating', () => {
     const [g, c] = [await gpu.gradients(xb, yb), await cpu.gradients(xb, yb)];
     expect(g.loss).toBeCloseTo(c.loss!, 5);
     g.layers.forEach((layer, t) => {
-      expect(worstExcess(layer.weight, c.layers[t].weight, 1e-6, 1e-4)).toBeLessThanOrEqual(0);
-      expect(worstExcess(layer.bias, c.layers[t].bias, 1e-6, 1e-4)).toBeLessThanOrEqual(0);
+      expect(worstExcess(layer!.weight, c.layers[t]!.weight, 1e-6, 1e-4)).toBeLessThanOrEqual(0);
+      expect(worstExcess(layer!.bias, c.layers[t]!.bias, 1e-6, 1e-4)).toBeLessThanOrEqual(0);
     });
     expect(worstExcess(g.input, c.input, 1e-6, 1e-4)).toBeLessThanOrEqual(0);
     expect(worstExcess(g.output, c.output, 1e-6, 1e-5)).toBeLessThanOrEqual(0);
     // gradients() must not train: the weights are unchanged.
     const before = await gpu.getWeights();
     await gpu.gradients(xb, yb);
-    expect((await gpu.getWeights())[0].weight).toEqual(before[0].weight);
+    expect((await gpu.getWeights())[0]!.weight).toEqual(before[0]!.weight);
     gpu.dispose();
   });
 
@@ -136,7 +136,7 @@ describe('determinism and resources', () => {
     await b.fit(x, labels, fit);
     await b.fit(x, labels, fit);
     const [wa, wb] = [await a.getWeights(), await b.getWeights()];
-    wa.forEach((layer, t) => expect(layer.weight).toEqual(wb[t].weight));
+    wa.forEach((layer, t) => expect(layer!.weight).toEqual(wb[t]!.weight));
     a.dispose();
     b.dispose();
     expect(a.stats).toBeDefined();

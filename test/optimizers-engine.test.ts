@@ -23,7 +23,7 @@ async function weightsAfter(backend: ModelOptions['backend'], fit: FitOptions): 
   try {
     const history = await m.fit(x, labels, fit);
     const w = await m.getWeights();
-    return { loss: history.loss, flat: Float32Array.from(w.flatMap((l) => [...l.weight, ...l.bias])) };
+    return { loss: history.loss, flat: Float32Array.from(w.flatMap((l) => [...l!.weight, ...l!.bias])) };
   } finally {
     m.dispose();
   }
@@ -48,7 +48,7 @@ describe('optimizers: GPU against the CPU engine', () => {
     expect(worstExcess(gpu.flat, cpu.flat, 1e-5, 1e-4)).toBeLessThanOrEqual(0);
     // and training moved the weights
     const fresh = await (await Sequential.create(model('cpu'))).getWeights();
-    const initial = Float32Array.from(fresh.flatMap((l) => [...l.weight, ...l.bias]));
+    const initial = Float32Array.from(fresh.flatMap((l) => [...l!.weight, ...l!.bias]));
     expect(worstExcess(cpu.flat, initial, 1e-4, 0)).toBeGreaterThan(0);
   });
 });
@@ -66,8 +66,8 @@ describe('optimizers: resume from a checkpoint is bit-identical', () => {
     await resumed.fit(x, labels, { ...fit, epochs: 2 });
     const [a, b] = [await straight.getWeights(), await resumed.getWeights()];
     a.forEach((layer, t) => {
-      expect(Array.from(b[t].weight)).toEqual(Array.from(layer.weight));
-      expect(Array.from(b[t].bias)).toEqual(Array.from(layer.bias));
+      expect(Array.from(b[t]!.weight)).toEqual(Array.from(layer!.weight));
+      expect(Array.from(b[t]!.bias)).toEqual(Array.from(layer!.bias));
     });
     const [sa, sb] = [await straight.save(), await resumed.save()];
     expect(sb).toEqual(sa); // optimizer state, counters and RNG too

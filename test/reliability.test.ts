@@ -47,8 +47,8 @@ describe('checkpoints', () => {
     expect(header.__metadata__.epochs).toBe('1');
     const w0 = tensor('layers.0.weight');
     expect(w0.shape).toEqual([16, 8]);
-    expect(w0.values).toEqual(weights[0].weight);
-    expect(tensor('layers.1.bias').values).toEqual(weights[1].bias);
+    expect(w0.values).toEqual(weights[0]!.weight);
+    expect(tensor('layers.1.bias').values).toEqual(weights[1]!.bias);
     expect(tensor('optimizer.velocity.layers.0.weight').values.some((v) => v !== 0)).toBe(true);
     model.dispose();
   });
@@ -64,12 +64,12 @@ describe('checkpoints', () => {
     await resumed.fit(x, labels, { ...fit, epochs: 2 });
     const [a, b] = [await straight.getWeights(), await resumed.getWeights()];
     a.forEach((layer, t) => {
-      expect(b[t].weight).toEqual(layer.weight);
-      expect(b[t].bias).toEqual(layer.bias);
+      expect(b[t]!.weight).toEqual(layer!.weight);
+      expect(b[t]!.bias).toEqual(layer!.bias);
     });
     // A GPU checkpoint also loads on the CPU backend.
     const onCpu = await Sequential.load(await resumed.save(), { backend: 'cpu' });
-    expect((await onCpu.getWeights())[0].weight).toEqual(b[0].weight);
+    expect((await onCpu.getWeights())[0]!.weight).toEqual(b[0]!.weight);
     [straight, first, resumed].forEach((m) => m.dispose());
   });
 

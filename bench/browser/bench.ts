@@ -117,7 +117,7 @@ async function checkLosses(ctx: GpuContext, s: Settings): Promise<LossCheck> {
   const gpuWorstRel = worstRelative(gpuLosses, cpuLosses);
 
   let tfjsLosses: number[] | null = null;
-  const mlp = new TfMlp(tfInit(initial), x, y, s.batch, s.lr, MOMENTUM);
+  const mlp = new TfMlp(tfInit(initial as LayerTensors[]), x, y, s.batch, s.lr, MOMENTUM);
   try {
     const order = new Uint32Array(CHECK_STEPS * s.batch).map((_, i) => i % s.batch);
     tfjsLosses = Array.from(await mlp.train(order, s.batch));
@@ -218,7 +218,7 @@ async function runBench(): Promise<BenchResult> {
     };
 
     // TF.js from the same initial weights, on the same data, a fresh shuffle per call.
-    const mlp = new TfMlp(tfInit(initial), x, y, rows, s.lr, MOMENTUM);
+    const mlp = new TfMlp(tfInit(initial as LayerTensors[]), x, y, rows, s.lr, MOMENTUM);
     const rng = new Rng(s.seed + 2);
     let tfLoss = NaN;
     const tfCall = (steps: number) => async () => {

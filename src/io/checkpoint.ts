@@ -29,6 +29,15 @@ const METADATA_KEYS = new Set(['format', 'config', 'epochs', 'steps', 'rng']);
 /** Optional keys: absent from checkpoints of models that never counted optimizer steps. */
 const OPTIONAL_METADATA_KEYS = new Set(['optimizer_steps']);
 
+/** "inputSize 784 and layers of [128, 10] units" for dense nets; the layer types otherwise. */
+function describeLayers(config: NetConfig): string {
+  const input = config.inputShape ? `inputShape [${config.inputShape.join(', ')}]` : `inputSize ${config.inputSize}`;
+  const more = config.layers.length > 8 ? ', …' : '';
+  const first = config.layers.slice(0, 8);
+  if (first.every((l) => l.type === undefined)) return `${input} and layers of [${first.map((l) => ('units' in l ? l.units : 0)).join(', ')}${more}] units`;
+  return `${input} and layers [${first.map((l) => ('units' in l ? `dense ${l.units}` : 'filters' in l ? `conv2d ${l.filters}` : l.type)).join(', ')}${more}]`;
+}
+
 /** Every declared parameter tensor as `<prefix>layers.<index>.<name>` with its shape (see model/layout.ts). */
 function tensors(layout: ParamLayout, flat: Float32Array, prefix: string): NamedTensor[] {
   return layout.layers.flatMap((layer, t) =>
@@ -44,7 +53,7 @@ function tensors(layout: ParamLayout, flat: Float32Array, prefix: string): Named
  * data and the metadata.
  */
 export function checkpointChunks(state: TrainingState): Generator<Uint8Array> {
-  const layout = paramLayout(state.config.inputSize, state.config.layers.map((l) => l.units));
+  const layout = paramLayout(state.config);
   const stateTensors = OPTIMIZER_STATES.filter((name) => state.state[name]).flatMap((name) => tensors(layout, state.state[name], `optimizer.${name}.`));
   const metadata: Record<string, string> = {
     format: CHECKPOINT_FORMAT,
@@ -139,9 +148,8 @@ export function readCheckpoint(file: Uint8Array): TrainingState {
   const states = OPTIMIZER_STATES.filter((name) => [...found.keys()].some((k) => k.startsWith(`optimizer.${name}.`)));
 
   // The declared size, against the limit and the file, before allocating anything.
-  const units = config.layers.map((l) => l.units);
-  const layout = paramLayout(config.inputSize, units);
-  const declared = `inputSize ${config.inputSize} and layers of [${units.slice(0, 8).join(', ')}${units.length > 8 ? ', …' : ''}] units`;
+  const layout = paramLayout(config);
+  const declared = describeLayers(config);
   if (layout.total > MAX_CHECKPOINT_PARAMS) {
     throw damaged(`its config declares ${declared}: ${layout.total} parameters, beyond the ${MAX_CHECKPOINT_PARAMS} this library handles`);
   }

@@ -1,13 +1,16 @@
 /**
  * Where each layer's parameters live inside the model's one flat parameter array (and the gradient
  * and optimizer-state arrays, which share the layout). The tensors and their shapes are what each
- * layer module declares (src/layers: dense declares `weight` [units, inputs] and `bias` [units]);
- * checkpoints, getWeights/setWeights and the planner's views follow from this layout. Offsets are
- * multiples of 64 floats (256 bytes, WebGPU's minStorageBufferOffsetAlignment) so each tensor can be
- * bound on its own, while the optimizer updates the whole array in one dispatch. Padding stays zero.
+ * layer module declares (src/layers: dense declares `weight` [units, inputs] and `bias` [units],
+ * conv2d `weight` [filters, channels, kh, kw] and `bias` [filters], layerNorm `weight` and `bias` of
+ * its input's shape; pooling, flatten and dropout declare none); checkpoints, getWeights/setWeights
+ * and the planner's views follow from this layout. Offsets are multiples of 64 floats (256 bytes,
+ * WebGPU's minStorageBufferOffsetAlignment) so each tensor can be bound on its own, while the
+ * optimizer updates the whole array in one dispatch. Padding stays zero.
  */
 import { layerModule } from '../layers/index.js';
 import type { ParameterDecl } from '../layers/types.js';
+import { layerShapes, type NetConfig } from './config.js';
 
 export interface TensorSlot {
   offset: number;
@@ -18,13 +21,8 @@ export interface TensorSlot {
 export interface ParamTensor extends TensorSlot, ParameterDecl {}
 
 export interface LayerSlots {
-  nIn: number;
-  nOut: number;
-  /** Every parameter tensor the layer declares, in its order. */
+  /** Every parameter tensor the layer declares, in its order (none for pooling, flatten, dropout). */
   tensors: ParamTensor[];
-  /** The dense layer's two tensors by name: W [nOut, nIn] row-major, and b. */
-  weight: TensorSlot;
-  bias: TensorSlot;
 }
 
 export interface ParamLayout {
@@ -42,20 +40,17 @@ export const MAX_PARAMS = 1 << 28;
 const ALIGN = 64;
 const aligned = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
 
-export function paramLayout(inputSize: number, units: number[]): ParamLayout {
+export function paramLayout(cfg: NetConfig): ParamLayout {
   let offset = 0;
-  let nIn = inputSize;
-  const layers: LayerSlots[] = units.map((nOut) => {
-    const tensors = layerModule({}).parameters(nIn, nOut).map((decl) => {
+  const shapes = layerShapes(cfg);
+  const layers: LayerSlots[] = cfg.layers.map((layer, t) => {
+    const tensors = layerModule(layer).parameters(layer, shapes[t].inShape).map((decl) => {
       const length = decl.shape.reduce((a, b) => a * b, 1);
       const tensor = { ...decl, offset, length };
       offset = aligned(offset + length);
       return tensor;
     });
-    const byName = (name: string) => tensors.find((t) => t.name === name)!;
-    const slots = { nIn, nOut, tensors, weight: byName('weight'), bias: byName('bias') };
-    nIn = nOut;
-    return slots;
+    return { tensors };
   });
   return { layers, total: Math.max(offset, ALIGN) };
 }

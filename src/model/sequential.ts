@@ -7,7 +7,7 @@ import { toMatrix, toTargets, type Matrix, type Targets } from '../train/data.js
 import type { Dataset, Engine, GradientResult } from '../train/engine.js';
 import { GpuEngine } from '../train/gpu_engine.js';
 import type { LossName } from '../types.js';
-import { netConfig, outputSize, type LayerSpec, type NetConfig } from './config.js';
+import { activationOf, layerShapes, netConfig, outputLayer, outputSize, type LayerSpec, type NetConfig } from './config.js';
 import { initialParams } from './init.js';
 import { MAX_PARAMS, paramLayout, type ParamLayout } from './layout.js';
 import { checkedOptions, kindOf } from '../options.js';
@@ -17,8 +17,11 @@ import { checkedSchedule, scheduledRate, type Schedule, type ScheduleType } from
 import { Rng } from './rng.js';
 
 export interface ModelOptions {
-  inputSize: number;
-  layers: LayerSpec[];
+  /** Values per sample, for flat inputs (or give inputShape). */
+  inputSize?: number;
+  /** [channels, height, width] for images: a row of x is one sample's C·H·W values, channel-major (NCHW). */
+  inputShape?: [number, number, number];
+  layers: readonly LayerSpec[];
   /** Default: 'crossEntropy' for a softmax output layer, else 'mse'. */
   loss?: NetConfig['loss'];
   /**
@@ -68,7 +71,8 @@ export interface History {
 }
 
 export interface ModelSummary {
-  layers: { index: number; type: string; activation: string; outputShape: [null, number]; params: number }[];
+  /** outputShape: [null, units] for flat outputs, [null, channels, height, width] for images (null: the batch). */
+  layers: { index: number; type: string; activation: string; outputShape: [null, ...number[]]; params: number }[];
   totalParams: number;
   /** The same as a fixed-width table, one line per layer. */
   text: string;
@@ -81,21 +85,30 @@ export interface Evaluation {
   accuracy?: number;
 }
 
+/** Layer types without parameters: their getWeights()/gradients() entries are null. */
+type ParameterFree = 'maxPool2d' | 'avgPool2d' | 'flatten' | 'dropout';
+/** A layer's getWeights() entry type from its spec: LayerTensors, null, or either when the spec type is not known. */
+type WeightsEntry<S> = [Extract<S, { type: ParameterFree }>] extends [never] ? LayerTensors : [Exclude<S, { type: ParameterFree }>] extends [never] ? null : LayerTensors | null;
+/** getWeights()'s list for these layer specs (dense nets: LayerTensors only). */
+export type WeightsOf<L extends readonly LayerSpec[]> = { -readonly [K in keyof L]: WeightsEntry<L[K]> };
+
 /** What setWeights takes per layer: any numeric array of the right length. */
 export interface LayerValues {
   weight: Float32Array | Float64Array | readonly number[];
   bias: Float32Array | Float64Array | readonly number[];
 }
 
+/** One layer's parameters, row-major in PyTorch's shapes; `null` in the lists for a layer without any (pooling, flatten, dropout). */
 export interface LayerTensors {
-  /** W [units, inputs of the layer], row-major. */
+  /** dense: W [units, inputs]; conv2d: [filters, channels, kh, kw]; layerNorm: γ of the input's shape. */
   weight: Float32Array;
   bias: Float32Array;
 }
 
-export interface Gradients {
+export interface Gradients<W extends readonly (LayerTensors | null)[] = (LayerTensors | null)[]> {
   loss: number | null;
-  layers: LayerTensors[];
+  /** One entry per layer, null for layers without parameters. */
+  layers: W;
   /** ∂ℓ/∂X [rows, inputSize]. */
   input: Float32Array;
   /** The network's output for the batch [rows, outputs]. */
@@ -106,7 +119,7 @@ export interface Gradients {
  * A multilayer perceptron trained by backpropagation, on the GPU (WebGPU) or on the CPU reference
  * backend, with the same API and, from the same seed, the same numbers up to float32 rounding.
  */
-export class Sequential {
+export class Sequential<W extends readonly (LayerTensors | null)[] = (LayerTensors | null)[]> {
   readonly config: NetConfig;
   readonly layout: ParamLayout;
   /** Milliseconds create() took: buffers, initial weights and (GPU) compiling every pipeline. */
@@ -135,15 +148,15 @@ export class Sequential {
     this.engine = engine;
   }
 
-  static async create(options: ModelOptions): Promise<Sequential> {
+  static async create<const L extends readonly LayerSpec[]>(options: ModelOptions & { layers: L }): Promise<Sequential<WeightsOf<L>>> {
     const config = netConfig(options);
-    const layout = paramLayout(config.inputSize, config.layers.map((l) => l.units));
+    const layout = paramLayout(config);
     if (layout.total > MAX_PARAMS) {
       throw new LimitError(`this model has ${layout.total} parameters (padding included); the most this library handles is ${MAX_PARAMS}`);
     }
     const started = performance.now();
     const rng = new Rng(config.seed);
-    const initial = initialParams(layout, config.init, config.layers.map((l) => l.activation), rng);
+    const initial = initialParams(layout, config.init, config.layers.map(activationOf), rng);
     const backend = options.backend ?? 'gpu';
     let engine: Engine;
     if (backend === 'cpu') {
@@ -153,7 +166,7 @@ export class Sequential {
       if (!(ctx instanceof GpuContext)) throw new ConfigError("backend must be 'cpu', 'gpu' or a GpuContext from createContext()");
       engine = await GpuEngine.create(ctx, config, layout, initial);
     }
-    const model = new Sequential(config, layout, rng, engine);
+    const model = new Sequential<WeightsOf<L>>(config, layout, rng, engine);
     model.buildMs = performance.now() - started;
     return model;
   }
@@ -165,7 +178,7 @@ export class Sequential {
   static async load(file: Uint8Array, loadOptions?: { backend?: ModelOptions['backend'] } | null): Promise<Sequential> {
     const options = checkedOptions<{ backend?: ModelOptions['backend'] }>('load options', loadOptions, ['backend']);
     const state = readCheckpoint(file);
-    const model = await Sequential.create({ ...state.config, backend: options.backend });
+    const model: Sequential = await Sequential.create({ ...state.config, backend: options.backend });
     try {
       await model.restore(model.live(), state);
     } catch (error) {
@@ -259,7 +272,8 @@ export class Sequential {
   }
 
   private matrix(x: Matrix): { values: Float32Array; rows: number } {
-    return toMatrix('x', x, this.config.inputSize);
+    const shape = this.config.inputShape;
+    return toMatrix(shape ? `x (inputShape [${shape.join(', ')}]: ${this.config.inputSize} values per sample)` : 'x', x, this.config.inputSize);
   }
 
   /**
@@ -426,7 +440,7 @@ export class Sequential {
   }
 
   /** Loss, every parameter's gradient and ∂ℓ/∂X for one batch, from targets; nothing is updated. */
-  async gradients(x: Matrix, y: Targets): Promise<Gradients> {
+  async gradients(x: Matrix, y: Targets): Promise<Gradients<W>> {
     const m = this.matrix(x);
     const targets = toTargets(y, m.rows, outputSize(this.config), this.config.loss);
     return this.run(async (e) => this.splitGradients(await e.gradients(m.values, m.rows, { y: targets })));
@@ -436,10 +450,9 @@ export class Sequential {
    * Backpropagates a caller-given ∂ℓ/∂Ŷ [rows, outputs] (custom losses): parameter gradients and
    * ∂ℓ/∂X, nothing updated. Not for softmax output layers (use a linear output and your own softmax).
    */
-  async backward(x: Matrix, outputGrad: Matrix): Promise<Gradients> {
+  async backward(x: Matrix, outputGrad: Matrix): Promise<Gradients<W>> {
     const m = this.matrix(x);
-    const last = this.config.layers[this.config.layers.length - 1];
-    if (last.activation === 'softmax') {
+    if (outputLayer(this.config).activation === 'softmax') {
       throw new ConfigError('backward() with a given output gradient needs an element-wise output layer; this one is softmax');
     }
     const g = toMatrix('outputGrad', outputGrad, outputSize(this.config));
@@ -447,18 +460,24 @@ export class Sequential {
     return this.run(async (e) => this.splitGradients(await e.gradients(m.values, m.rows, { outputGrad: g.values })));
   }
 
-  private splitGradients(r: GradientResult): Gradients {
+  private splitGradients(r: GradientResult): Gradients<W> {
     return { loss: r.loss, layers: this.split(r.grads), input: r.inputGrad, output: r.output };
   }
 
-  /** One entry per layer with each tensor its module declares (dense: weight and bias), copied out of the flat layout. */
-  private split(flat: Float32Array): LayerTensors[] {
-    return this.layout.layers.map(
-      (layer) => Object.fromEntries(layer.tensors.map(({ name, offset, length }) => [name, flat.slice(offset, offset + length)])) as unknown as LayerTensors,
-    );
+  /**
+   * One entry per layer with each tensor its module declares (weight and bias), copied out of the
+   * flat layout; null for a layer without parameters.
+   */
+  private split(flat: Float32Array): W {
+    return this.layout.layers.map((layer) =>
+      layer.tensors.length === 0
+        ? null
+        : (Object.fromEntries(layer.tensors.map(({ name, offset, length }) => [name, flat.slice(offset, offset + length)])) as unknown as LayerTensors),
+    ) as unknown as W;
   }
 
-  async getWeights(): Promise<LayerTensors[]> {
+  /** One entry per layer in order: { weight, bias } in PyTorch's shapes, null for layers without parameters. */
+  async getWeights(): Promise<W> {
     return this.split(await this.run((e) => e.readParams()));
   }
 
@@ -466,14 +485,20 @@ export class Sequential {
    * Replaces every layer's weight and bias (Float32Array, Float64Array or number[], row-major
    * [units, inputs]) and resets the optimizer state (momentum) to zero, as for a fresh model.
    */
-  async setWeights(layers: readonly LayerValues[]): Promise<void> {
+  async setWeights(layers: readonly (LayerValues | null)[]): Promise<void> {
     this.live();
     if (!Array.isArray(layers) || layers.length !== this.layout.layers.length) {
-      throw new ShapeError(`setWeights needs ${this.layout.layers.length} layers of { weight, bias }, got ${Array.isArray(layers) ? layers.length : typeof layers}`);
+      throw new ShapeError(
+        `setWeights needs ${this.layout.layers.length} entries, one per layer ({ weight, bias }, or null for a layer without parameters), got ${Array.isArray(layers) ? layers.length : typeof layers}`,
+      );
     }
     const flat = new Float32Array(this.layout.total);
     this.layout.layers.forEach((layer, t) => {
-      const given = layers[t] as unknown as Record<string, unknown> | undefined;
+      const given = layers[t] as unknown as Record<string, unknown> | null | undefined;
+      if (layer.tensors.length === 0) {
+        if (given !== null && given !== undefined) throw new ShapeError(`layer ${t} (${this.config.layers[t].type}) has no parameters: its entry must be null, got ${kindOf(given)}`);
+        return;
+      }
       if (given !== null && typeof given === 'object') checkedOptions(`setWeights layer ${t}`, given, layer.tensors.map((s) => s.name));
       for (const slot of layer.tensors) {
         const { name } = slot;
@@ -508,21 +533,24 @@ export class Sequential {
 
   /**
    * The model's layers as data and as a text table: per layer its type, activation, output shape
-   * ([null, units]: the batch dimension is free) and parameter count (declared tensors, no padding).
+   * ([null, units] or [null, channels, height, width]: the batch dimension is free) and parameter
+   * count (declared tensors, no padding).
    */
   summary(): ModelSummary {
+    const shapes = layerShapes(this.config);
     const layers = this.config.layers.map((layer, index) => ({
       index,
-      type: 'dense',
-      activation: layer.activation,
-      outputShape: [null, layer.units] as [null, number],
+      type: layer.type ?? 'dense',
+      activation: 'activation' in layer ? layer.activation : '',
+      outputShape: [null, ...shapes[index].outShape] as [null, ...number[]],
       params: this.layout.layers[index].tensors.reduce((n, t) => n + t.length, 0),
     }));
     const totalParams = layers.reduce((n, l) => n + l.params, 0);
+    const shapeText = (shape: readonly (number | null)[]) => `[${shape.map((d) => (d === null ? 'null' : String(d))).join(', ')}]`;
     const rows = [
       ['layer', 'type', 'activation', 'output shape', 'params'],
-      ['input', '', '', `[null, ${this.config.inputSize}]`, ''],
-      ...layers.map((l) => [String(l.index), l.type, l.activation, `[null, ${l.outputShape[1]}]`, l.params.toLocaleString('en-US')]),
+      ['input', '', '', shapeText([null, ...(this.config.inputShape ?? [this.config.inputSize])]), ''],
+      ...layers.map((l) => [String(l.index), l.type, l.activation, shapeText(l.outputShape), l.params.toLocaleString('en-US')]),
     ];
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
     const line = (r: string[]) => r.map((cell, c) => (c === r.length - 1 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ');

@@ -1,10 +1,12 @@
 // The planner: from the model's layers, loss and optimizer, the invocations of one step, as data.
-// Pure: no GPU objects, no buffers; both engines run exactly what it returns.
-import { activationConstants } from '../layers/dense.js';
+// Pure: no GPU objects, no buffers; both engines run exactly what it returns. Layers are modules
+// (src/layers): the planner only wires their views together, and applies σ' between a layer whose
+// backward does not fuse it and a layer below with an activation.
 import { layerModule } from '../layers/index.js';
-import type { LayerViews, PreviousLayer } from '../layers/types.js';
+import { activationGrad, elementwise, features } from '../layers/spec.js';
+import type { LayerViews, PreviousLayer, Shape } from '../layers/types.js';
 import { LOSS_MODULES } from '../losses/index.js';
-import { denseActivation, outputSize, type NetConfig } from '../model/config.js';
+import { activationOf, layerShapes, outputLayer, outputSize, slopeOf, type NetConfig } from '../model/config.js';
 import type { ParamLayout, TensorSlot } from '../model/layout.js';
 import type { OptimizerModule, OptimizerSettings } from '../optimizers/index.js';
 import { gradNormWorkgroups } from '../kernels/workgroups.js';
@@ -22,29 +24,81 @@ export interface TrainingRule {
 
 const slot = (buffer: string, s: TensorSlot): View => ({ buffer, offset: s.offset, length: s.length });
 
-function layerViews(m: ModelShape, t: number, rows: number): LayerViews {
+/** Where a layer's tensors are in one kind of plan (identity layers borrow the layer below's). */
+interface Wiring extends PreviousLayer {
+  input: View;
+  z: View;
+  identity: boolean;
+  /** Only identity layers lie between it and the network input (its δ is then ∂ℓ/∂X). */
+  onInput: boolean;
+}
+
+function wiring(m: ModelShape, training: boolean): Wiring[] {
+  let below: Wiring = {
+    input: { buffer: 'batch.x' },
+    u: { buffer: 'batch.x' },
+    z: { buffer: 'batch.x' },
+    delta: { buffer: 'batch.deltaX' },
+    gradZ: { buffer: 'batch.deltaX' },
+    activation: 'linear',
+    slope: 0,
+    identity: true,
+    onInput: true,
+  };
+  return m.cfg.layers.map((layer, t) => {
+    const module = layerModule(layer);
+    const input = below.z;
+    if (module.identity?.(layer, training)) {
+      below = { ...below, input, u: below.z, delta: below.gradZ, activation: 'linear', slope: 0, identity: true };
+    } else {
+      const activation = elementwise(activationOf(layer));
+      const u = { buffer: `u${t}` };
+      const delta = { buffer: `delta${t}` };
+      below = {
+        input,
+        u,
+        z: module.ownsZ(layer) ? { buffer: `z${t}` } : u,
+        delta,
+        gradZ: activation === 'linear' ? delta : { buffer: `dz${t}` },
+        activation,
+        slope: slopeOf(layer),
+        identity: false,
+        onInput: false,
+      };
+    }
+    return below;
+  });
+}
+
+function layerViews(m: ModelShape, w: Wiring[], shapes: { inShape: Shape; outShape: Shape }[], t: number, rows: number, training: boolean): LayerViews {
   const layer = m.cfg.layers[t];
-  const { nIn, nOut, weight, bias } = m.layout.layers[t];
+  const tensors = m.layout.layers[t].tensors;
+  const scratch = layerModule(layer).scratch?.(layer, shapes[t].inShape) ?? {};
   return {
+    index: t,
+    layer,
     rows,
-    nIn,
-    nOut,
-    activation: denseActivation(layer.activation),
-    slope: layer.slope,
-    input: { buffer: t === 0 ? 'batch.x' : `z${t - 1}` },
-    u: { buffer: `u${t}` },
-    z: { buffer: `z${t}` },
-    delta: { buffer: `delta${t}` },
-    params: { weight: slot('params', weight), bias: slot('params', bias) },
-    grads: { weight: slot('grads', weight), bias: slot('grads', bias) },
+    inShape: shapes[t].inShape,
+    outShape: shapes[t].outShape,
+    training,
+    seed: m.cfg.seed,
+    input: w[t].input,
+    u: w[t].u,
+    z: w[t].z,
+    delta: w[t].delta,
+    params: Object.fromEntries(tensors.map((s) => [s.name, slot('params', s)])),
+    grads: Object.fromEntries(tensors.map((s) => [s.name, slot('grads', s)])),
+    scratch: Object.fromEntries(Object.keys(scratch).map((name) => [name, { buffer: `${name}${t}` }])),
   };
 }
 
-function previous(m: ModelShape, t: number): PreviousLayer {
-  if (t === 0) return { u: { buffer: 'batch.x' }, delta: { buffer: 'batch.deltaX' }, activation: 'linear', slope: 0 };
-  const layer = m.cfg.layers[t - 1];
-  return { u: { buffer: `u${t - 1}` }, delta: { buffer: `delta${t - 1}` }, activation: denseActivation(layer.activation), slope: layer.slope };
+/** What the planner knows of one kind of pass: the wiring and the views of every layer. */
+function pass(m: ModelShape, rows: number, training: boolean) {
+  const w = wiring(m, training);
+  const shapes = layerShapes(m.cfg);
+  return { w, views: m.cfg.layers.map((_, t) => layerViews(m, w, shapes, t, rows, training)) };
 }
+type Pass = ReturnType<typeof pass>;
 
 /** Rows of a dataset buffer gathered through the epoch's order into a batch buffer. */
 function gather(rows: number, cols: number, src: string, out: string): Invocation {
@@ -58,14 +112,14 @@ function gather(rows: number, cols: number, src: string, out: string): Invocatio
   };
 }
 
-function forward(m: ModelShape, rows: number): Invocation[] {
-  return m.cfg.layers.flatMap((layer, t) => layerModule(layer).forward(layerViews(m, t, rows)));
+function forward(m: ModelShape, p: Pass): Invocation[] {
+  return m.cfg.layers.flatMap((layer, t) => (p.w[t].identity ? [] : layerModule(layer).forward(p.views[t])));
 }
 
 /** P = softmax(U) into the output layer's Z, for a softmax output; nothing otherwise. */
 function softmaxOutput(m: ModelShape, rows: number): Invocation[] {
   const last = m.cfg.layers.length - 1;
-  if (m.cfg.layers[last].activation !== 'softmax') return [];
+  if (outputLayer(m.cfg).activation !== 'softmax') return [];
   return [
     {
       kernel: 'softmaxForward',
@@ -79,7 +133,7 @@ function softmaxOutput(m: ModelShape, rows: number): Invocation[] {
 
 function loss(m: ModelShape, rows: number): Invocation {
   const last = m.cfg.layers.length - 1;
-  const out = m.cfg.layers[last];
+  const out = outputLayer(m.cfg);
   return LOSS_MODULES[m.cfg.loss].delta({
     rows,
     cols: outputSize(m.cfg),
@@ -87,19 +141,32 @@ function loss(m: ModelShape, rows: number): Invocation {
     z: { buffer: `z${last}` },
     y: { buffer: 'batch.y' },
     delta: { buffer: `delta${last}` },
-    activation: denseActivation(out.activation),
+    activation: elementwise(out.activation),
     slope: out.slope,
   });
 }
 
 /** Parameter gradients of every layer, last first, and δ of each layer below (∂ℓ/∂X when asked). */
-function backward(m: ModelShape, rows: number, inputGrad: boolean): Invocation[] {
+function backward(m: ModelShape, p: Pass, inputGrad: boolean): Invocation[] {
   const list: Invocation[] = [];
   for (let t = m.cfg.layers.length - 1; t >= 0; t--) {
-    const views = layerViews(m, t, rows);
+    if (p.w[t].identity) continue; // its δ is the layer below's ∂ℓ/∂Z already
+    const views = p.views[t];
     const module = layerModule(m.cfg.layers[t]);
     list.push(...module.backwardParams(views));
-    if (t > 0 || inputGrad) list.push(...module.backwardInput(views, previous(m, t)));
+    const onInput = t === 0 || p.w[t - 1].onInput;
+    if (onInput && !inputGrad) continue;
+    const prev: PreviousLayer = t === 0 ? { u: { buffer: 'batch.x' }, delta: { buffer: 'batch.deltaX' }, gradZ: { buffer: 'batch.deltaX' }, activation: 'linear', slope: 0 } : p.w[t - 1];
+    list.push(...module.backwardInput(views, prev));
+    // σ' of the layer below (through any identity layers), when this module wrote ∂ℓ/∂Z.
+    let below = t - 1;
+    while (below >= 0 && p.w[below].identity) below--;
+    const target = below >= 0 ? p.w[below] : null;
+    const fused = module.fusesActivationGrad && below === t - 1;
+    if (target && !fused && target.activation !== 'linear') {
+      const count = p.views[below].rows * features(p.views[below].outShape);
+      list.push(activationGrad(target.activation, target.slope, target.gradZ, target.u, target.delta, count));
+    }
   }
   return list;
 }
@@ -128,21 +195,16 @@ function clip(count: number, maxNorm: number): Invocation[] {
 /** δ of the output from a caller-given ∂ℓ/∂Ŷ in batch.y (custom losses): ⊙ σ'(U). */
 function givenOutputGrad(m: ModelShape, rows: number): Invocation {
   const last = m.cfg.layers.length - 1;
-  const out = m.cfg.layers[last];
+  const out = outputLayer(m.cfg);
   const count = rows * outputSize(m.cfg);
-  return {
-    kernel: 'activationBackward',
-    tensors: { dz: { buffer: 'batch.y' }, u: { buffer: `u${last}` }, delta: { buffer: `delta${last}` } },
-    params: { count },
-    constants: activationConstants(denseActivation(out.activation), out.slope),
-    grid: { kind: 'elementwise', count },
-  };
+  return activationGrad(elementwise(out.activation), out.slope, { buffer: 'batch.y' }, { buffer: `u${last}` }, { buffer: `delta${last}` }, count);
 }
 
 /** The invocations of one step of `kind` over `rows` samples; training steps need the optimizer and its settings. */
 export function planStep(m: ModelShape, kind: PlanKind, rows: number, rule?: TrainingRule): StepPlan {
   const nIn = m.cfg.inputSize;
   const nOut = outputSize(m.cfg);
+  const p = pass(m, rows, kind === 'train');
   let invocations: Invocation[];
   switch (kind) {
     case 'train': {
@@ -151,43 +213,64 @@ export function planStep(m: ModelShape, kind: PlanKind, rows: number, rule?: Tra
       invocations = [
         gather(rows, nIn, 'dataset.x', 'batch.x'),
         gather(rows, nOut, 'dataset.y', 'batch.y'),
-        ...forward(m, rows),
+        ...forward(m, p),
         loss(m, rows),
-        ...backward(m, rows, false),
+        ...backward(m, p, false),
         ...(rule.settings.clipNorm > 0 ? clip(count, rule.settings.clipNorm) : []),
         rule.optimizer.update(count, rule.settings),
       ];
       break;
     }
     case 'infer':
-      invocations = [gather(rows, nIn, 'dataset.x', 'batch.x'), ...forward(m, rows), ...softmaxOutput(m, rows)];
+      invocations = [gather(rows, nIn, 'dataset.x', 'batch.x'), ...forward(m, p), ...softmaxOutput(m, rows)];
       break;
     case 'inferLoss':
       invocations = [
         gather(rows, nIn, 'dataset.x', 'batch.x'),
-        ...forward(m, rows),
+        ...forward(m, p),
         ...softmaxOutput(m, rows),
         gather(rows, nOut, 'dataset.y', 'batch.y'),
         loss(m, rows),
       ];
       break;
     case 'gradTargets':
-      invocations = [...forward(m, rows), loss(m, rows), ...backward(m, rows, true), ...softmaxOutput(m, rows)];
+      invocations = [...forward(m, p), loss(m, rows), ...backward(m, p, true), ...softmaxOutput(m, rows)];
       break;
     case 'gradGiven':
-      invocations = [...forward(m, rows), givenOutputGrad(m, rows), ...backward(m, rows, true), ...softmaxOutput(m, rows)];
+      invocations = [...forward(m, p), givenOutputGrad(m, rows), ...backward(m, p, true), ...softmaxOutput(m, rows)];
       break;
   }
   return { kind, rows, invocations };
 }
 
-/** Floats each activation buffer of the plans needs per batch row. */
-export function activationWidths(m: ModelShape): Record<string, number> {
-  const widths: Record<string, number> = { 'batch.x': m.cfg.inputSize, 'batch.y': outputSize(m.cfg), 'batch.deltaX': m.cfg.inputSize };
+/** A per-row buffer of the plans: values per batch row, and whether they are u32 (max pooling's arg-max). */
+export interface RowBuffer {
+  width: number;
+  u32?: boolean;
+}
+
+/**
+ * Every per-row buffer any plan of the model binds (batch.*, u<t>, z<t>, delta<t>, dz<t>, the
+ * modules' scratch), with its width; identity layers (flatten) have none.
+ */
+export function activationBuffers(m: ModelShape): Record<string, RowBuffer> {
+  const buffers: Record<string, RowBuffer> = {
+    'batch.x': { width: m.cfg.inputSize },
+    'batch.y': { width: outputSize(m.cfg) },
+    'batch.deltaX': { width: m.cfg.inputSize },
+  };
+  const w = wiring(m, true);
+  const shapes = layerShapes(m.cfg);
+  const last = m.cfg.layers.length - 1;
   m.cfg.layers.forEach((layer, t) => {
-    widths[`u${t}`] = layer.units;
-    widths[`z${t}`] = layer.units;
-    widths[`delta${t}`] = layer.units;
+    if (w[t].identity) return;
+    const width = features(shapes[t].outShape);
+    const module = layerModule(layer);
+    buffers[`u${t}`] = { width };
+    if (module.ownsZ(layer)) buffers[`z${t}`] = { width };
+    buffers[`delta${t}`] = { width };
+    if (t < last && w[t].activation !== 'linear') buffers[`dz${t}`] = { width };
+    for (const [name, spec] of Object.entries(module.scratch?.(layer, shapes[t].inShape) ?? {})) buffers[`${name}${t}`] = spec;
   });
-  return widths;
+  return buffers;
 }

@@ -2,7 +2,7 @@ import { CPU_TWINS, type Tensor } from '../kernels/twins.js';
 import { gradNormWorkgroups } from '../kernels/workgroups.js';
 import { outputSize, type NetConfig } from '../model/config.js';
 import type { ParamLayout } from '../model/layout.js';
-import { activationWidths, planStep, type ModelShape, type TrainingRule } from '../plan/planner.js';
+import { activationBuffers, planStep, type ModelShape, type TrainingRule } from '../plan/planner.js';
 import type { PlanKind, StepPlan, StepValues, View } from '../plan/types.js';
 import type { Dataset, Engine, GradientResult, StepScalarValues } from './engine.js';
 
@@ -46,7 +46,7 @@ export class CpuEngine implements Engine {
   /** The buffers a plan binds: the model's, plus batch and activation buffers for `rows` and the dataset's. */
   private workspace(rows: number, extra: Record<string, Tensor>): Map<string, Tensor> {
     const space = new Map(this.buffers);
-    for (const [name, width] of Object.entries(activationWidths(this.model))) space.set(name, new Float32Array(rows * width));
+    for (const [name, b] of Object.entries(activationBuffers(this.model))) space.set(name, b.u32 ? new Uint32Array(rows * b.width) : new Float32Array(rows * b.width));
     space.set('lossLog', new Float32Array(1));
     for (const [name, values] of Object.entries(extra)) space.set(name, values);
     return space;

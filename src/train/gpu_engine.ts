@@ -6,7 +6,7 @@ import { elementwiseWorkgroups, gradNormWorkgroups, matmulLaunch, optimizerWorkg
 import { outputSize, type NetConfig } from '../model/config.js';
 import type { ParamLayout } from '../model/layout.js';
 import { optimizerSettings } from '../optimizers/settings.js';
-import { activationWidths, planStep, type ModelShape, type TrainingRule } from '../plan/planner.js';
+import { activationBuffers, planStep, type ModelShape, type TrainingRule } from '../plan/planner.js';
 import type { Invocation, PlanKind, StepPlan, StepValues, View } from '../plan/types.js';
 import type { Dataset, Engine, GradientResult, StepScalarValues } from './engine.js';
 import { SubmitPacer, type SubmitTicket } from './pacer.js';
@@ -181,8 +181,8 @@ export class GpuEngine implements Engine {
     this.acts = null;
     const buffers = new Map<string, GPUBuffer>();
     try {
-      for (const [name, width] of Object.entries(activationWidths(this.model))) {
-        buffers.set(name, this.own(this.ctx.createBuffer(name, rows * width * 4, STORAGE)));
+      for (const [name, { width }] of Object.entries(activationBuffers(this.model))) {
+        buffers.set(name, this.own(this.ctx.createBuffer(name, Math.max(16, rows * width * 4), STORAGE)));
       }
     } catch (error) {
       buffers.forEach((b) => this.free(b)); // a batch beyond the limits leaves nothing half-made
