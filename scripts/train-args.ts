@@ -5,7 +5,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { MNIST_CLASSES, MNIST_DEFAULT_TEST, MNIST_DEFAULT_TRAIN, MNIST_PACKAGE_IMAGES } from '../src/io/mnist';
-import type { DenseSpec } from '../src/index';
+import type { DenseSpec, LayerSpec } from '../src/index';
 import { SCHEDULES, type Schedule } from '../src/train/schedules';
 import {
   INITIALIZERS,
@@ -54,6 +54,16 @@ export interface TrainConfig {
   /** Continue from this checkpoint (its model replaces --layers/--activation/--loss/--init/--seed). */
   resume: string | null;
 }
+
+/** The CNN of `--model cnn` (provisional: see its defaults). */
+export const MNIST_CNN_LAYERS = [
+  { type: 'conv2d', filters: 8, kernelSize: 5, activation: 'relu' },
+  { type: 'maxPool2d', poolSize: 2 },
+  { type: 'conv2d', filters: 16, kernelSize: 5, activation: 'relu' },
+  { type: 'maxPool2d', poolSize: 2 },
+  { type: 'flatten' },
+  { units: 10, activation: 'softmax' },
+] as const satisfies readonly LayerSpec[];
 
 /**
  * Defaults, chosen by experiment for a 2-core machine without a GPU (WebGPU on SwiftShader), where
