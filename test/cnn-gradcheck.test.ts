@@ -19,9 +19,12 @@ import {
   conv2dForward,
   convOutputSize,
   dropoutBackward,
-  dropoutForward,
-  dropoutMask,
-  layerNormBackward,
+  dropoutBits,
+  dropoutForwardHashed,
+  dropoutScale,
+  dropoutThreshold,
+  layerNormBackwardInput,
+  layerNormBackwardParams,
   layerNormForward,
   maxPool2dBackward,
   maxPool2dForward,
@@ -521,31 +524,92 @@ describe('avg-pool 2d', () => {
 // ---------------------------------------------------------------------------------------------
 // Dropout
 
+/** The PCG hash in exact BigInt arithmetic reduced mod 2³² (shares no code with src/cpu/dropout.ts). */
+function pcgRef(v: bigint): bigint {
+  const M = 1n << 32n;
+  const state = (v * 747796405n + 2891336453n) % M;
+  const word = (((state >> ((state >> 28n) + 4n)) ^ state) * 277803737n) % M;
+  return (word >> 22n) ^ word;
+}
+function bitsRef(seed: number, layer: number, counter: number, i: number): number {
+  const h = pcgRef(pcgRef(pcgRef(pcgRef(BigInt(seed)) ^ BigInt(layer)) ^ BigInt(counter)) ^ BigInt(i));
+  return Number(h >> 8n);
+}
+const TWO_24 = 2 ** 24;
+
 describe('dropout', () => {
-  it('mask rule: keep exactly when u ≥ rate', () => {
-    const mask = garbage(6);
-    dropoutMask(mask, Float64Array.from([0, 0.1, 0.49, 0.5, 0.51, 0.999]), 6, 0.5);
-    expectClose(mask, [0, 0, 0, 1, 1, 1]);
-    dropoutMask(mask, Float64Array.from([0, 0.1, 0.49, 0.5, 0.51, 0.999]), 6, 0);
-    expectClose(mask, [1, 1, 1, 1, 1, 1]);
+  it('dropoutBits: values computed in Python with exact integers, and a BigInt reference on 2000 inputs', () => {
+    // python3: pcg(v) with every product reduced mod 2**32, bits = pcg(pcg(pcg(pcg(seed)^layer)^counter)^i) >> 8
+    expect(dropoutBits(0, 0, 0, 0)).toBe(9253448);
+    expect(dropoutBits(1, 2, 3, 4)).toBe(6616133);
+    expect(dropoutBits(0xdeadbeef, 7, 123456, 4098)).toBe(2953142);
+    expect(dropoutBits(42, 0, 0, 1)).toBe(7597886);
+    const rng = mulberry32(77);
+    const u32 = () => Math.floor(rng() * 2 ** 32);
+    for (let k = 0; k < 2000; k++) {
+      const [seed, layer, counter, i] = [u32(), k % 5, u32(), u32()];
+      expect(dropoutBits(seed, layer, counter, i)).toBe(bitsRef(seed, layer, counter, i));
+    }
   });
 
-  it('keeps about 1 − rate of the elements', () => {
-    const rng = mulberry32(42);
+  it('threshold = ceil(rate·2²⁴), scale = f32(1/(1 − rate))', () => {
+    expect(dropoutThreshold(0)).toBe(0);
+    expect(dropoutThreshold(0.5)).toBe(2 ** 23);
+    expect(dropoutThreshold(0.9)).toBe(15099495); // 0.9·2²⁴ = 15099494.4
+    expect(dropoutScale(0)).toBe(1);
+    expect(dropoutScale(0.5)).toBe(2);
+    expect(dropoutScale(0.3)).toBe(Math.fround(1 / 0.7));
+  });
+
+  it('mask rule: kept exactly when bits ≥ threshold; y = x·scale (rounded once to f32) or 0', () => {
+    const n = 1000;
+    const [seed, layer, counter, rate] = [1234, 3, 99, 0.3];
+    const threshold = dropoutThreshold(rate);
+    const scale = dropoutScale(rate);
+    const x = Float32Array.from(uniformArray(mulberry32(8), n));
+    const y = new Float32Array(n).fill(NaN);
+    const mask = new Float32Array(n).fill(NaN);
+    dropoutForwardHashed(y, mask, x, n, threshold, scale, seed, layer, counter);
+    for (let i = 0; i < n; i++) {
+      const kept = bitsRef(seed, layer, counter, i) >= threshold;
+      expect(mask[i]).toBe(kept ? 1 : 0);
+      // A dropped value is x·0: −0 for negative x (=== 0 either way), as on the GPU.
+      const expected = kept ? Math.fround(x[i] * scale) : 0;
+      expect(y[i] === expected, `y[${i}] = ${y[i]}, expected ${expected}`).toBe(true);
+    }
+  });
+
+  for (const rate of [0.3, 0.9]) {
+    it(`keeps about 1 − rate of the elements, rate ${rate}`, () => {
+      const n = 20000;
+      const mask = new Float64Array(n);
+      dropoutForwardHashed(new Float64Array(n), mask, new Float64Array(n), n, dropoutThreshold(rate), dropoutScale(rate), 42, 0, 7);
+      const kept = mask.reduce((a, b) => a + b, 0) / n;
+      expect(Math.abs(kept - (1 - rate))).toBeLessThan(6 * Math.sqrt((rate * (1 - rate)) / n));
+    });
+  }
+
+  it('the same (seed, layer, counter) repeats its mask; another counter, layer or seed draws an independent one', () => {
     const n = 20000;
-    const mask = new Float64Array(n);
-    dropoutMask(mask, uniformArray(rng, n, 0, 1), n, 0.3);
-    const kept = mask.reduce((a, b) => a + b, 0) / n;
-    expect(Math.abs(kept - 0.7)).toBeLessThan(0.02); // ~6 standard deviations
+    const rate = 0.5;
+    const maskOf = (seed: number, layer: number, counter: number) => {
+      const mask = new Float64Array(n);
+      dropoutForwardHashed(new Float64Array(n), mask, new Float64Array(n), n, dropoutThreshold(rate), dropoutScale(rate), seed, layer, counter);
+      return mask;
+    };
+    const base = maskOf(5, 1, 10);
+    expect(Array.from(maskOf(5, 1, 10))).toEqual(Array.from(base));
+    // Independent masks of rate ½ agree on half the elements (σ = 0.0035 at n = 20000).
+    for (const other of [maskOf(5, 1, 11), maskOf(5, 2, 10), maskOf(6, 1, 10)]) {
+      let agree = 0;
+      for (let i = 0; i < n; i++) if (other[i] === base[i]) agree++;
+      expect(Math.abs(agree / n - 0.5)).toBeLessThan(0.025);
+    }
   });
 
-  it('hand-computed forward and backward, rate 0.5', () => {
-    const mask = Float64Array.from([1, 0, 1, 0]);
-    const y = garbage(4);
-    dropoutForward(y, Float64Array.from([1, 2, 3, 4]), mask, 4, 0.5);
-    expectClose(y, [2, 0, 6, 0]);
+  it('hand-computed backward, scale 2', () => {
     const dx = garbage(4);
-    dropoutBackward(dx, Float64Array.from([0.5, 1, 1.5, 2]), mask, 4, 0.5);
+    dropoutBackward(dx, Float64Array.from([0.5, 1, 1.5, 2]), Float64Array.from([1, 0, 1, 0]), 4, 2);
     expectClose(dx, [1, 0, 3, 0]);
   });
 
@@ -553,41 +617,46 @@ describe('dropout', () => {
     const rng = mulberry32(5);
     const x = uniformArray(rng, 30);
     const mask = garbage(30);
-    dropoutMask(mask, uniformArray(rng, 30, 0, 1), 30, 0);
     const y = garbage(30);
-    dropoutForward(y, x, mask, 30, 0);
+    dropoutForwardHashed(y, mask, x, 30, dropoutThreshold(0), dropoutScale(0), 1, 2, 3);
     expectClose(y, Array.from(x), 0);
+    expectClose(mask, new Array(30).fill(1), 0);
     const dx = garbage(30);
-    dropoutBackward(dx, x, mask, 30, 0);
+    dropoutBackward(dx, x, mask, 30, dropoutScale(0));
     expectClose(dx, Array.from(x), 0);
   });
 
   for (const rate of [0, 0.3, 0.75]) {
-    it(`backward against finite differences with a fixed mask, rate ${rate}`, () => {
+    it(`backward against finite differences (the mask depends on the step, not on x), rate ${rate}`, () => {
       const rng = mulberry32(4000 + Math.round(rate * 100));
       const n = 3 * 2 * 3 * 3; // batch 3 of 2×3×3
       const x = uniformArray(rng, n);
       const r = uniformArray(rng, n);
-      const mask = new Float64Array(n);
-      dropoutMask(mask, uniformArray(rng, n, 0, 1), n, rate);
+      const [threshold, scale] = [dropoutThreshold(rate), dropoutScale(rate)];
+      const mask = garbage(n);
+      dropoutForwardHashed(garbage(n), mask, x, n, threshold, scale, 9, 1, 4);
       const dx = garbage(n);
-      dropoutBackward(dx, r, mask, n, rate);
+      dropoutBackward(dx, r, mask, n, scale);
       const numeric = numericGradient(x, () => {
         const out = new Float64Array(n);
-        dropoutForward(out, x, mask, n, rate);
+        dropoutForwardHashed(out, new Float64Array(n), x, n, threshold, scale, 9, 1, 4);
         return dot(r, out);
       });
       expect(gradMismatch(dx, numeric), '∂X').toBeNull();
     });
   }
 
-  it('refuses rates outside [0, 1) with ConfigError', () => {
+  it('refuses rates outside [0, 1), thresholds outside [0, 2²⁴] and non-finite scales with ConfigError', () => {
     const a = new Float64Array(4);
     for (const rate of [1, 1.5, -0.1, Number.NaN]) {
-      expect(() => dropoutForward(a, a, a, 4, rate)).toThrow(ConfigError);
-      expect(() => dropoutBackward(a, a, a, 4, rate)).toThrow(ConfigError);
-      expect(() => dropoutMask(a, a, 4, rate)).toThrow(ConfigError);
+      expect(() => dropoutThreshold(rate)).toThrow(ConfigError);
+      expect(() => dropoutScale(rate)).toThrow(ConfigError);
     }
+    expect(() => dropoutForwardHashed(a, a, a, 4, TWO_24 + 1, 1, 0, 0, 0)).toThrow(ConfigError);
+    expect(() => dropoutForwardHashed(a, a, a, 4, 0.5, 1, 0, 0, 0)).toThrow(ConfigError);
+    expect(() => dropoutForwardHashed(a, a, a, 4, 0, Infinity, 0, 0, 0)).toThrow(ConfigError);
+    expect(() => dropoutForwardHashed(a, a, a, 4, 0, 1, -1, 0, 0)).toThrow(ConfigError);
+    expect(() => dropoutBackward(a, a, a, 4, Number.NaN)).toThrow(ConfigError);
   });
 });
 
@@ -610,7 +679,9 @@ describe('layer norm', () => {
     const dx = garbage(4);
     const dgamma = garbage(4);
     const dbeta = garbage(4);
-    layerNormBackward(dx, dgamma, dbeta, Float64Array.from([1, 0, 0, 0]), x, mean, rstd, gamma, 1, 4);
+    const dy = Float64Array.from([1, 0, 0, 0]);
+    layerNormBackwardInput(dx, dy, x, gamma, mean, rstd, 1, 4);
+    layerNormBackwardParams(dgamma, dbeta, dy, x, mean, rstd, 1, 4);
     expectClose(dx, [0.5, -0.5, 0, 0]);
     expectClose(dgamma, [-1, 0, 0, 0]);
     expectClose(dbeta, [1, 0, 0, 0]);
@@ -655,7 +726,8 @@ describe('layer norm', () => {
       const dx = garbage(n);
       const dgamma = garbage(c.features);
       const dbeta = garbage(c.features);
-      layerNormBackward(dx, dgamma, dbeta, r, x, mean, rstd, gamma, c.rows, c.features);
+      layerNormBackwardInput(dx, r, x, gamma, mean, rstd, c.rows, c.features);
+      layerNormBackwardParams(dgamma, dbeta, r, x, mean, rstd, c.rows, c.features);
       expect(gradMismatch(dx, numericGradient(x, loss)), '∂x').toBeNull();
       expect(gradMismatch(dgamma, numericGradient(gamma, loss)), '∂γ').toBeNull();
       expect(gradMismatch(dbeta, numericGradient(beta, loss)), '∂β').toBeNull();

@@ -6,13 +6,23 @@
 //
 // Shapes do and do not divide the 64×64 tile. Inputs are seeded uniform numbers in [−1, 1).
 // Tolerances: matrix kernels |gpu − cpu| ≤ 2e-6·K + 1e-5·|cpu| (f32 sums of K products, both
-// sides rounding differently); element-wise, optimizer and loss kernels ≤ 1e-6 + 1e-5·|cpu|; gatherRows is exact.
+// sides rounding differently); element-wise, optimizer and loss kernels ≤ 1e-6 + 1e-5·|cpu|; gatherRows
+// and dropout are exact; convolution and layer norm state theirs in their sections.
 import * as cpu from '../src/cpu';
 import type { GpuContext } from '../src/gpu/context';
 import { runKernel } from '../src/kernels/run';
 import { uniformArray } from '../src/model/rng';
-import { elementwiseWorkgroups, gradNormWorkgroups, matmulLaunch, optimizerWorkgroups, perItemWorkgroups, SINGLE_WORKGROUP } from '../src/kernels/workgroups';
+import {
+  elementwiseWorkgroups,
+  gradNormWorkgroups,
+  matmulLaunch,
+  optimizerWorkgroups,
+  perItemWorkgroups,
+  SINGLE_WORKGROUP,
+  workgroupPerItemWorkgroups,
+} from '../src/kernels/workgroups';
 import { CORE_WORKGROUPS, DEFAULT_MATMUL, type MatmulConfig, type MatmulCore } from '../src/kernels/sources';
+import { CPU_TWINS } from '../src/kernels/twins';
 import { ACTIVATION_ID, type ElementwiseActivation } from '../src/types';
 
 /**
@@ -550,8 +560,9 @@ add('optimizers', 'clip chain: gradNormPartial → gradNormScale → adamUpdate 
 
 // ---- convolution --------------------------------------------------------------------------------
 // conv2d and pooling kernels against their twins (src/cpu/conv2d_*.ts, max_pool2d.ts,
-// avg_pool2d.ts), NCHW, one invocation per output (or input, or weight) element on the
-// elementwiseWorkgroups grid. Tolerances: sums of K terms |gpu − cpu| ≤ 2e-6·K + 1e-5·|cpu|, with
+// avg_pool2d.ts), NCHW, one invocation per output (or input) element on the elementwiseWorkgroups
+// grid, except ∂W and ∂b: one workgroup per weight element (workgroupPerItemWorkgroups), its sums
+// in a tree rather than the twin's index order. Tolerances: sums of K terms |gpu − cpu| ≤ 2e-6·K + 1e-5·|cpu|, with
 // K = inC·kh·kw + 1 (forward), filters·kh·kw (∂X), batch·outH·outW (∂W, ∂b),
 // kh·kw (average pooling forward), the windows covering one input (pooling backward);
 // max pooling's y and argmax are exact. Inputs are seeded uniform numbers in [−1, 1), so ties in
@@ -566,6 +577,8 @@ const CONV_SHAPES: [number, number, number, number, number, number, number, numb
   [1, 3, 8, 8, 6, 5, 5, 2, 2, 2, 2],
   [3, 2, 4, 5, 3, 1, 1, 3, 2, 0, 0],
   [2, 3, 5, 4, 2, 2, 2, 2, 2, 2, 2],
+  // batch·outH·outW = 1152 > 128: each invocation of a ∂W workgroup adds several terms.
+  [8, 2, 12, 12, 3, 5, 5, 1, 1, 2, 2],
 ];
 for (const [index, [batch, inC, inH, inW, filters, kh, kw, sh, sw, ph, pw]] of CONV_SHAPES.entries()) {
   // The second shape runs on one workgroup, so each invocation strides over several elements.
@@ -597,7 +610,7 @@ for (const [index, [batch, inC, inH, inW, filters, kh, kw, sh, sw, ph, pw]] of C
     const bw = await runKernel(ctx, 'conv2dBackwardWeights', {
       uniforms: { params },
       buffers: { delta, x, dw: new Float32Array(dw.length).fill(NaN), db: new Float32Array(db.length).fill(NaN) },
-      workgroups: elementwiseWorkgroups(dw.length, limit),
+      workgroups: workgroupPerItemWorkgroups(dw.length, limit),
     });
     const kOut = batch * outH * outW;
     return {
@@ -691,6 +704,122 @@ function addPoolCase([batch, channels, inH, inW, kh, kw, sh, sw]: number[], ties
 for (const [index, shape] of POOL_SHAPES.entries()) addPoolCase(shape, false, index === 1 ? 1 : undefined);
 addPoolCase([2, 3, 7, 8, 3, 3, 1, 1], true);
 addPoolCase([1, 2, 6, 9, 2, 3, 2, 2], true);
+
+// ---- dropout and layer norm ---------------------------------------------------------------------
+// Here the CPU side runs through CPU_TWINS (src/kernels/twins.ts: the CPU engine's interpreter)
+// with the very tensors, params and step values the GPU run gets, so the twins' binding names and
+// argument order are checked along with the kernels.
+// dropoutForward draws its mask on the GPU from a counter-based hash (lib/random.wgsl) of the model
+// seed, the layer, step.counter and the element's index; its twin (dropoutForwardHashed) hashes the
+// same integers, so mask, y and ∂x must be bit-identical (tolerance 0): the products x·1·scale and
+// x·0 round once on both sides. Rates 0 (threshold 0: all kept), 0.5 and 0.9. The step uniform's
+// other fields are non-zero so a misplaced counter would show. On 200,003 elements the kept share
+// must lie within 6σ = 6·sqrt(r(1 − r)/n) of 1 − r (the hash is fixed, so this is not flaky).
+const DROPOUT_RATES = [0, 0.5, 0.9];
+const DROPOUT_CASES: { count: number; seed: number; layer: number; counter: number; limit?: number; share?: boolean }[] = [
+  { count: 1, seed: 0, layer: 0, counter: 0 },
+  { count: 7, seed: 17, layer: 1, counter: 3 },
+  { count: 4099, seed: 0x9e3779b9, layer: 2, counter: 123_457 },
+  { count: 4099, seed: 5, layer: 3, counter: 0xfffffffe, limit: 1 },
+  { count: 200_003, seed: 2024, layer: 1, counter: 99, share: true },
+];
+for (const { count, seed, layer, counter, limit, share } of DROPOUT_CASES) {
+  const label = `seed ${seed}, layer ${layer}, counter ${counter}${limit ? `, ≤ ${limit} workgroup (grid-stride)` : ''}`;
+  add('dropout and layer norm', `dropoutForward/Backward, ${count} elements, rates ${DROPOUT_RATES.join(', ')}, ${label}`, async (ctx) => {
+    const x = randomArray(300 + count, count);
+    const delta = randomArray(301 + count, count);
+    const checks: Check[] = [];
+    // A second counter as well: the GPU must read step.counter, not only the params.
+    for (const [rate, stepCounter] of [...DROPOUT_RATES.map((r) => [r, counter]), [0.5, counter + 1]]) {
+      const threshold = cpu.dropoutThreshold(rate);
+      const scale = cpu.dropoutScale(rate);
+      const [y, mask, dx] = [new Float32Array(count), new Float32Array(count), new Float32Array(count)];
+      const step = stepUniform({ start: 5, slot: 1, lr: 0.5, stepSize: 0.25, counter: stepCounter });
+      CPU_TWINS.dropoutForward!({ x, y, mask }, { count, threshold, scale, seed, layer }, {}, step);
+      CPU_TWINS.dropoutBackward!({ delta, mask, dx }, { count, scale }, {}, step);
+      const fwd = await runKernel(ctx, 'dropoutForward', {
+        uniforms: { params: { count, threshold, scale, seed, layer }, step },
+        buffers: { x, y: new Float32Array(count).fill(NaN), mask: new Float32Array(count).fill(NaN) },
+        workgroups: elementwiseWorkgroups(count, limit),
+      });
+      const bwd = await runKernel(ctx, 'dropoutBackward', {
+        uniforms: { params: { count, scale } },
+        buffers: { delta, mask: fwd.mask, dx: new Float32Array(count).fill(NaN) },
+        workgroups: elementwiseWorkgroups(count, limit),
+      });
+      const at = `rate ${rate}, counter ${stepCounter}`;
+      checks.push(check(`mask (${at})`, fwd.mask, mask, 0, 0), check(`y (${at})`, fwd.y, y, 0, 0), check(`dx (${at})`, bwd.dx, dx, 0, 0));
+      if (share && rate > 0) {
+        const kept = fwd.mask.reduce((a, b) => a + b, 0) / count;
+        checks.push(check(`kept share (${at})`, [kept], [1 - rate], 6 * Math.sqrt((rate * (1 - rate)) / count), 0));
+      }
+    }
+    return { checks };
+  });
+}
+
+// Layer norm over rows of `features` values: one workgroup of 64 per row (forward, ∂x), one
+// invocation per feature (∂γ, ∂β). x in [−2, 3) (a non-zero mean: the variance is two-pass), γ, β,
+// ∂y in [−1, 1). The backward kernels get the twin's mean and rstd, so each kernel is checked on
+// its own. The twins sum in float64 in index order, the kernels in f32 in a tree (rows in order
+// for ∂γ, ∂β). Tolerances, with R = max rstd of the case (1/sqrt(ε) ≈ 316 when features = 1):
+// mean 1e-6 + 1e-5·|cpu|; rstd 1e-5·|cpu|; y 1e-6·(1 + R) + 1e-5·|cpu| (x − mean carries the
+// mean's rounding, times rstd); ∂x 2e-6·R·(1 + features/64) + 1e-5·|cpu|; ∂γ, ∂β 2e-6·rows·(1 + R/4)
+// + 1e-5·|cpu| (sums of rows terms, each |∂y·x̂| ≲ |x̂|).
+const LAYER_NORM_CASES: [number, number, number?][] = [
+  [1, 1],
+  [1, 3],
+  [1, 5],
+  [1, 130],
+  [67, 1],
+  [67, 3],
+  [67, 5],
+  [67, 130],
+  [67, 300, 1],
+];
+for (const [rows, features, limit] of LAYER_NORM_CASES) {
+  const label = `rows ${rows}, features ${features}${limit ? `, ≤ ${limit} workgroup (workgroups stride over rows, invocations over features)` : ''}`;
+  add('dropout and layer norm', `layerNormForward, BackwardInput and BackwardParams, ${label}`, async (ctx) => {
+    const n = rows * features;
+    const epsilon = 1e-5;
+    const x = randomArray(400 + n, n, -2, 3);
+    const gamma = randomArray(401 + features, features);
+    const beta = randomArray(402 + features, features);
+    const dy = randomArray(403 + n, n);
+    const [y, mean, rstd] = [new Float32Array(n), new Float32Array(rows), new Float32Array(rows)];
+    const step = stepUniform({});
+    CPU_TWINS.layerNormForward!({ x, gamma, beta, y, mean, rstd }, { rows, features, epsilon }, {}, step);
+    const [dx, dgamma, dbeta] = [new Float32Array(n), new Float32Array(features), new Float32Array(features)];
+    CPU_TWINS.layerNormBackwardInput!({ dy, x, gamma, mean, rstd, dx }, { rows, features }, {}, step);
+    CPU_TWINS.layerNormBackwardParams!({ dy, x, mean, rstd, dgamma, dbeta }, { rows, features }, {}, step);
+    const fwd = await runKernel(ctx, 'layerNormForward', {
+      uniforms: { params: { rows, features, epsilon } },
+      buffers: { x, gamma, beta, y: new Float32Array(n).fill(NaN), mean: new Float32Array(rows).fill(NaN), rstd: new Float32Array(rows).fill(NaN) },
+      workgroups: workgroupPerItemWorkgroups(rows, limit),
+    });
+    const bin = await runKernel(ctx, 'layerNormBackwardInput', {
+      uniforms: { params: { rows, features } },
+      buffers: { dy, x, gamma, mean, rstd, dx: new Float32Array(n).fill(NaN) },
+      workgroups: workgroupPerItemWorkgroups(rows, limit),
+    });
+    const bp = await runKernel(ctx, 'layerNormBackwardParams', {
+      uniforms: { params: { rows, features } },
+      buffers: { dy, x, mean, rstd, dgamma: new Float32Array(features).fill(NaN), dbeta: new Float32Array(features).fill(NaN) },
+      workgroups: elementwiseWorkgroups(features, limit),
+    });
+    const R = rstd.reduce((a, b) => Math.max(a, b), 0);
+    return {
+      checks: [
+        check('mean', fwd.mean, mean, 1e-6),
+        check('rstd', fwd.rstd, rstd, 0),
+        check('y', fwd.y, y, 1e-6 * (1 + R)),
+        check('dx', bin.dx, dx, 2e-6 * R * (1 + features / 64)),
+        check('dgamma', bp.dgamma, dgamma, 2e-6 * rows * (1 + R / 4)),
+        check('dbeta', bp.dbeta, dbeta, 2e-6 * rows),
+      ],
+    };
+  });
+}
 
 /** Every kernel case, in a fixed order; names are unique. */
 export const KERNEL_CASES: readonly KernelCase[] = cases;

@@ -12,7 +12,10 @@
  *
  * Layouts: x, y, dy, dx [rows, features]; gamma, beta, dgamma, dbeta [features]; mean, rstd [rows].
  * Forward overwrites y, mean and rstd (the two per-row statistics backward reads; x̂ is recomputed
- * from x). Backward overwrites dx, dgamma and dbeta. Variance is two-pass (mean first).
+ * from x). Backward is two functions, as on the GPU: layerNormBackwardInput overwrites dx (a
+ * reduction along each row), layerNormBackwardParams overwrites dgamma and dbeta (a sum over rows
+ * per feature). Variance is two-pass (mean first). One function per kernel (shaders/layer_norm_*.wgsl);
+ * these sum in float64 in index order, the kernels in f32 in a tree, so they agree to rounding.
  */
 import { ConfigError } from '../errors.js';
 import type { FloatArray } from '../types.js';
@@ -58,30 +61,25 @@ export function layerNormForward(
   }
 }
 
-export function layerNormBackward(
+/** The layerNormBackwardInput kernel: ∂x = rstd · (g − mean(g) − x̂ · mean(g ⊙ x̂)), g = γ ⊙ ∂y. Overwrites dx. */
+export function layerNormBackwardInput(
   dx: FloatArray,
-  dgamma: FloatArray,
-  dbeta: FloatArray,
   dy: FloatArray,
   x: FloatArray,
+  gamma: FloatArray,
   mean: FloatArray,
   rstd: FloatArray,
-  gamma: FloatArray,
   rows: number,
   features: number,
 ): void {
-  checkDim('layerNormBackward rows', rows, 0);
-  checkDim('layerNormBackward features', features, 1);
-  checkLength('layerNormBackward dx', dx, rows * features);
-  checkLength('layerNormBackward dgamma', dgamma, features);
-  checkLength('layerNormBackward dbeta', dbeta, features);
-  checkLength('layerNormBackward dy', dy, rows * features);
-  checkLength('layerNormBackward x', x, rows * features);
-  checkLength('layerNormBackward mean', mean, rows);
-  checkLength('layerNormBackward rstd', rstd, rows);
-  checkLength('layerNormBackward gamma', gamma, features);
-  dgamma.fill(0, 0, features);
-  dbeta.fill(0, 0, features);
+  checkDim('layerNormBackwardInput rows', rows, 0);
+  checkDim('layerNormBackwardInput features', features, 1);
+  checkLength('layerNormBackwardInput dx', dx, rows * features);
+  checkLength('layerNormBackwardInput dy', dy, rows * features);
+  checkLength('layerNormBackwardInput x', x, rows * features);
+  checkLength('layerNormBackwardInput gamma', gamma, features);
+  checkLength('layerNormBackwardInput mean', mean, rows);
+  checkLength('layerNormBackwardInput rstd', rstd, rows);
   for (let r = 0; r < rows; r++) {
     const row = r * features;
     const m = mean[r];
@@ -89,12 +87,9 @@ export function layerNormBackward(
     let sumG = 0;
     let sumGXhat = 0;
     for (let k = 0; k < features; k++) {
-      const xhat = (x[row + k] - m) * rs;
       const g = gamma[k] * dy[row + k];
       sumG += g;
-      sumGXhat += g * xhat;
-      dgamma[k] += dy[row + k] * xhat;
-      dbeta[k] += dy[row + k];
+      sumGXhat += g * ((x[row + k] - m) * rs);
     }
     const meanG = sumG / features;
     const meanGXhat = sumGXhat / features;
@@ -102,5 +97,37 @@ export function layerNormBackward(
       const xhat = (x[row + k] - m) * rs;
       dx[row + k] = rs * (gamma[k] * dy[row + k] - meanG - xhat * meanGXhat);
     }
+  }
+}
+
+/** The layerNormBackwardParams kernel: ∂γ = Σ_rows ∂y ⊙ x̂, ∂β = Σ_rows ∂y, rows summed in order. Overwrites dgamma, dbeta. */
+export function layerNormBackwardParams(
+  dgamma: FloatArray,
+  dbeta: FloatArray,
+  dy: FloatArray,
+  x: FloatArray,
+  mean: FloatArray,
+  rstd: FloatArray,
+  rows: number,
+  features: number,
+): void {
+  checkDim('layerNormBackwardParams rows', rows, 0);
+  checkDim('layerNormBackwardParams features', features, 1);
+  checkLength('layerNormBackwardParams dgamma', dgamma, features);
+  checkLength('layerNormBackwardParams dbeta', dbeta, features);
+  checkLength('layerNormBackwardParams dy', dy, rows * features);
+  checkLength('layerNormBackwardParams x', x, rows * features);
+  checkLength('layerNormBackwardParams mean', mean, rows);
+  checkLength('layerNormBackwardParams rstd', rstd, rows);
+  for (let k = 0; k < features; k++) {
+    let sg = 0;
+    let sb = 0;
+    for (let r = 0; r < rows; r++) {
+      const d = dy[r * features + k];
+      sg += d * ((x[r * features + k] - mean[r]) * rstd[r]);
+      sb += d;
+    }
+    dgamma[k] = sg;
+    dbeta[k] = sb;
   }
 }

@@ -32,12 +32,21 @@ import matmulRowsQuadLib from '../../shaders/lib/matmul_rows_quad.wgsl?raw';
 import matmulSharedLib from '../../shaders/lib/matmul_shared.wgsl?raw';
 import matmulTiledLib from '../../shaders/lib/matmul_tiled.wgsl?raw';
 import conv2dForward from '../../shaders/conv2d_forward.wgsl?raw';
+import im2col from '../../shaders/im2col.wgsl?raw';
+import col2im from '../../shaders/col2im.wgsl?raw';
+import transposeBatched from '../../shaders/transpose_batched.wgsl?raw';
 import conv2dBackwardInput from '../../shaders/conv2d_backward_input.wgsl?raw';
 import conv2dBackwardWeights from '../../shaders/conv2d_backward_weights.wgsl?raw';
 import maxPool2dForward from '../../shaders/max_pool2d_forward.wgsl?raw';
 import maxPool2dBackward from '../../shaders/max_pool2d_backward.wgsl?raw';
 import avgPool2dForward from '../../shaders/avg_pool2d_forward.wgsl?raw';
 import avgPool2dBackward from '../../shaders/avg_pool2d_backward.wgsl?raw';
+import dropoutForward from '../../shaders/dropout_forward.wgsl?raw';
+import dropoutBackward from '../../shaders/dropout_backward.wgsl?raw';
+import randomLib from '../../shaders/lib/random.wgsl?raw';
+import layerNormForward from '../../shaders/layer_norm_forward.wgsl?raw';
+import layerNormBackwardInput from '../../shaders/layer_norm_backward_input.wgsl?raw';
+import layerNormBackwardParams from '../../shaders/layer_norm_backward_params.wgsl?raw';
 
 export const KERNEL_SOURCES = {
   matmul: [matmul],
@@ -60,6 +69,9 @@ export const KERNEL_SOURCES = {
   rmspropUpdate: [rmspropUpdate, stepLib, optimizerGradientLib],
   gradNormPartial: [gradNormPartial],
   gradNormScale: [gradNormScale],
+  im2col: [im2col],
+  col2im: [col2im],
+  transposeBatched: [transposeBatched],
   conv2dForward: [conv2dForward],
   conv2dBackwardInput: [conv2dBackwardInput],
   conv2dBackwardWeights: [conv2dBackwardWeights],
@@ -67,6 +79,11 @@ export const KERNEL_SOURCES = {
   maxPool2dBackward: [maxPool2dBackward],
   avgPool2dForward: [avgPool2dForward],
   avgPool2dBackward: [avgPool2dBackward],
+  dropoutForward: [dropoutForward, stepLib, randomLib],
+  dropoutBackward: [dropoutBackward],
+  layerNormForward: [layerNormForward],
+  layerNormBackwardInput: [layerNormBackwardInput],
+  layerNormBackwardParams: [layerNormBackwardParams],
 } as const;
 
 export type KernelName = keyof typeof KERNEL_SOURCES;

@@ -2,6 +2,7 @@
 // name), its params, its override constants and the step's uniform values. This is the CPU engine's
 // whole interpreter: the twins themselves (src/cpu) keep their plain argument lists.
 import * as cpu from '../cpu/index.js';
+import { ShapeError } from '../errors.js';
 import type { StepValues } from '../plan/types.js';
 import { ACTIVATION_ID, type ElementwiseActivation } from '../types.js';
 import type { KernelName } from './sources.js';
@@ -13,9 +14,30 @@ const ACTIVATION_NAME = Object.fromEntries(Object.entries(ACTIVATION_ID).map(([n
 const act = (c: Record<string, number | boolean>) => ACTIVATION_NAME[Number(c.ACTIVATION ?? 0)];
 const slope = (c: Record<string, number | boolean>) => Number(c.SLOPE ?? 0);
 const f = (t: Tensor) => t as Float32Array;
+const u32 = (t: Tensor) => t as Uint32Array;
 const scaleOf = (t: Record<string, Tensor>, c: Record<string, number | boolean>) => (c.CLIP ? f(t.scale)[0] : 1);
 
-const gather: Twin = (t, p, _c, s) => cpu.gatherRows(f(t.out), f(t.src), t.indices as Uint32Array, s.start, p.rows, p.cols);
+/**
+ * Checks the outH and outW a plan gives a conv2d or pooling kernel against the sizes (a plan with
+ * wrong ones would pass on the CPU, whose twins compute their own, and read out of place on the GPU).
+ */
+function checkWindows(kernel: string, p: Record<string, number>, ph: number, pw: number): void {
+  const outH = cpu.convOutputSize(p.inH, p.kh, p.sh, ph);
+  const outW = cpu.convOutputSize(p.inW, p.kw, p.sw, pw);
+  if (p.outH !== outH || p.outW !== outW) {
+    throw new ShapeError(`${kernel}: params say an output of ${p.outH}×${p.outW}, the sizes give ${outH}×${outW}`);
+  }
+}
+const conv = (kernel: string, p: Record<string, number>) => {
+  checkWindows(kernel, p, p.ph, p.pw);
+  return [p.batch, p.inC, p.inH, p.inW, p.filters, p.kh, p.kw, p.sh, p.sw, p.ph, p.pw] as const;
+};
+const pool = (kernel: string, p: Record<string, number>) => {
+  checkWindows(kernel, p, 0, 0);
+  return [p.batch, p.channels, p.inH, p.inW, p.kh, p.kw, p.sh, p.sw] as const;
+};
+
+const gather: Twin = (t, p, _c, s) => cpu.gatherRows(f(t.out), f(t.src), u32(t.indices), s.start, p.rows, p.cols);
 
 export const CPU_TWINS: Partial<Record<KernelName, Twin>> = {
   gatherRows: gather,
@@ -23,6 +45,7 @@ export const CPU_TWINS: Partial<Record<KernelName, Twin>> = {
   denseForward: (t, p, c) => cpu.denseForward(f(t.u), f(t.z), f(t.x), f(t.w), f(t.bias), p.batch, p.nIn, p.nOut, act(c), slope(c)),
   denseBackwardWeights: (t, p) => cpu.denseBackwardWeights(f(t.dw), f(t.db), f(t.delta), f(t.x), p.batch, p.nIn, p.nOut),
   denseBackwardInput: (t, p, c) => cpu.denseBackwardInput(f(t.deltaPrev), f(t.delta), f(t.w), f(t.uPrev), p.batch, p.nIn, p.nOut, act(c), slope(c)),
+  activationForward: (t, p, c) => cpu.activationForward(f(t.z), f(t.u), p.count, act(c), slope(c)),
   activationBackward: (t, p, c) => cpu.activationBackward(f(t.delta), f(t.dz), f(t.u), p.count, act(c), slope(c)),
   softmaxForward: (t, p) => cpu.softmaxForward(f(t.z), f(t.u), p.rows, p.cols),
   mseLoss: (t, p, c, s) => {
@@ -44,4 +67,23 @@ export const CPU_TWINS: Partial<Record<KernelName, Twin>> = {
   adamUpdate: (t, p, c, s) =>
     cpu.adamUpdate(f(t.w), f(t.m), f(t.v), f(t.g), p.count, s.stepSize, s.bc2Sqrt, p.beta1, p.beta2, p.epsilon, p.weightDecay, s.decay, Boolean(c.DECOUPLED), scaleOf(t, c)),
   rmspropUpdate: (t, p, c, s) => cpu.rmspropUpdate(f(t.w), f(t.v), f(t.g), p.count, s.lr, p.rho, p.epsilon, p.weightDecay, scaleOf(t, c)),
+  im2col: (t, p) => cpu.im2col(f(t.cols), f(t.x), p as unknown as cpu.ConvGeometry),
+  col2im: (t, p) => cpu.col2im(f(t.dx), f(t.dcols), p as unknown as cpu.ConvGeometry),
+  transposeBatched: (t, p) => cpu.transposeBatched(f(t.out), f(t.src), p.batch, p.rows, p.cols),
+  conv2dForward: (t, p) => cpu.conv2dForward(f(t.u), f(t.x), f(t.w), f(t.bias), ...conv('conv2dForward', p)),
+  conv2dBackwardInput: (t, p) => cpu.conv2dBackwardInput(f(t.dx), f(t.delta), f(t.w), ...conv('conv2dBackwardInput', p)),
+  conv2dBackwardWeights: (t, p) => cpu.conv2dBackwardWeights(f(t.dw), f(t.db), f(t.delta), f(t.x), ...conv('conv2dBackwardWeights', p)),
+  maxPool2dForward: (t, p) => cpu.maxPool2dForward(f(t.y), u32(t.argmax), f(t.x), ...pool('maxPool2dForward', p)),
+  maxPool2dBackward: (t, p) => cpu.maxPool2dBackward(f(t.dx), f(t.delta), u32(t.argmax), ...pool('maxPool2dBackward', p)),
+  avgPool2dForward: (t, p) => cpu.avgPool2dForward(f(t.y), f(t.x), ...pool('avgPool2dForward', p)),
+  avgPool2dBackward: (t, p) => cpu.avgPool2dBackward(f(t.dx), f(t.delta), ...pool('avgPool2dBackward', p)),
+  dropoutForward: (t, p, _c, s) =>
+    cpu.dropoutForwardHashed(f(t.y), f(t.mask), f(t.x), p.count, p.threshold, p.scale, p.seed, p.layer, s.counter),
+  dropoutBackward: (t, p) => cpu.dropoutBackward(f(t.dx), f(t.delta), f(t.mask), p.count, p.scale),
+  layerNormForward: (t, p) =>
+    cpu.layerNormForward(f(t.y), f(t.mean), f(t.rstd), f(t.x), f(t.gamma), f(t.beta), p.rows, p.features, p.epsilon),
+  layerNormBackwardInput: (t, p) =>
+    cpu.layerNormBackwardInput(f(t.dx), f(t.dy), f(t.x), f(t.gamma), f(t.mean), f(t.rstd), p.rows, p.features),
+  layerNormBackwardParams: (t, p) =>
+    cpu.layerNormBackwardParams(f(t.dgamma), f(t.dbeta), f(t.dy), f(t.x), f(t.mean), f(t.rstd), p.rows, p.features),
 };
