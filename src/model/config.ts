@@ -113,7 +113,7 @@ function layerConfigs(specs: unknown, inShape: Shape): LayerConfig[] {
     const type = given.type ?? 'dense';
     if (typeof type !== 'string' || !Object.hasOwn(LAYER_MODULES, type)) {
       const guess = typeof type === 'string' ? nearest(type, LAYER_TYPES) : null;
-      throw new ConfigError(`layers[${i}]: unknown type ${kindOf(type)}${guess ? ` (did you mean "${guess}"?)` : ''}; the types are ${LAYER_TYPES.join(', ')}`);
+      throw new ConfigError(`layers[${i}]: unknown type ${typeof type === 'string' ? JSON.stringify(type) : kindOf(type)}${guess ? ` (did you mean "${guess}"?)` : ''}; the types are ${LAYER_TYPES.join(', ')}`);
     }
     const module = LAYER_MODULES[type as LayerType] as unknown as ReturnType<typeof layerModule>;
     const where = `layers[${i}] (${type})`;
