@@ -85,9 +85,11 @@ describe('hand-computed values', () => {
   const image = Float32Array.from({ length: 9 }, (_, i) => i + 1);
   const weights = [{ weight: [1, 0, 0, -1], bias: [0.5] }, null, { weight: [1, 2, 3, 4], bias: [0.1] }];
 
-  for (const backend of ['cpu', 'gpu'] as const) {
+  // On the CPU reference (the GPU is held to it by the test above; compiling this net's pipelines
+  // on SwiftShader would cost CI 17 s).
+  for (const backend of ['cpu'] as const) {
     it(`forward and gradients (${backend})`, async () => {
-      const model = await Sequential.create({ inputShape: [1, 3, 3], layers, loss: 'mse', backend: backend === 'gpu' ? await testContext() : 'cpu' });
+      const model = await Sequential.create({ inputShape: [1, 3, 3], layers, loss: 'mse', backend });
       await model.setWeights(weights);
       expect((await model.predict(image))[0]).toBeCloseTo(-34.9, 4);
       const g = await model.gradients(image, new Float32Array([0]));
