@@ -1,6 +1,8 @@
 // The MNIST demo page: pick a network and its training settings, train it on the GPU with live
 // loss and accuracy charts (pausable between epochs), then draw digits for it to classify.
 //
+// The Model field picks the MLP (Hidden layers, Activation) or the CNN preset (demo/models.ts).
+//
 // Every form field can be preset from the URL, e.g. `?hidden=64&epochs=1&train=1000&autostart=1`
 // (names as in the form; `autostart=1` clicks Train once the data is loaded). `window.__demo` is a
 // debug handle the e2e test reads (state, chart data, last prediction).
@@ -21,12 +23,14 @@ import { LineChart } from './charts';
 import { splitMnist, MNIST_PACKAGE_IMAGES } from '../src/io/mnist';
 import { CLASSES, PIXELS, fetchDigits } from './data';
 import { SIDE, grayFromRgba, toMnistInput, toProbabilities } from './preprocess';
+import { describeNetwork, kindOf, networkOptions, type ModelKind } from './models';
 import { CHECKPOINT_FILE, downloadBytes, readFileBytes, restoreCheckpoint, storeCheckpoint } from './checkpoint-store';
 
 /** 'loaded': a model restored from a checkpoint, waiting for Resume (or Train for a new one). */
 type State = 'loading' | 'ready' | 'training' | 'pausing' | 'paused' | 'done' | 'loaded' | 'error';
 
 interface Settings {
+  model: ModelKind;
   hidden: number[];
   activation: Activation;
   loss: LossName;
@@ -134,6 +138,7 @@ function readSettings(): Settings {
   const momentum = Number(field('momentum'));
   if (!(momentum >= 0 && momentum < 1)) throw new Error(`Momentum must be in [0, 1), got "${field('momentum')}"`);
   return {
+    model: field('model') === 'cnn' ? 'cnn' : 'mlp',
     hidden,
     activation: field('activation') as Activation,
     loss: field('loss') as LossName,
@@ -307,10 +312,10 @@ async function runTraining(id: number, resume: Sequential | null): Promise<void>
     model = null;
     const backend = s.backend === 'cpu' ? ('cpu' as const) : await gpuContext();
     const outputActivation = outputActivationFor(s.loss);
-    const init = s.activation === 'relu' || s.activation === 'leakyRelu' ? 'he' : 'xavier';
+    // The CNN preset's hidden layers are relu.
+    const init = s.model === 'cnn' || s.activation === 'relu' || s.activation === 'leakyRelu' ? 'he' : 'xavier';
     m = await Sequential.create({
-      inputSize: PIXELS,
-      layers: [...s.hidden.map((units) => ({ units, activation: s.activation })), { units: CLASSES, activation: outputActivation }],
+      ...networkOptions(s.model, s, outputActivation),
       loss: s.loss,
       init,
       seed: s.seed,
@@ -325,9 +330,8 @@ async function runTraining(id: number, resume: Sequential | null): Promise<void>
     epochsDone = 0;
     lossChart.clear();
     accChart.clear();
-    const shape = [PIXELS, ...s.hidden, CLASSES].join('-');
     const where = s.backend === 'cpu' ? 'CPU backend' : 'WebGPU';
-    showStatus(`Training ${shape} (${s.activation}, ${s.loss}, ${init} init) on ${train.size} images with ${where}…`);
+    showStatus(`Training ${describeNetwork(m.config)} (${init} init) on ${train.size} images with ${where}…`);
     requestPredict();
   }
 
@@ -408,18 +412,17 @@ async function onContinue(): Promise<void> {
 
 // ---- checkpoints --------------------------------------------------------------------------------
 
-function describeModel(config: Sequential['config']): string {
-  const hidden = [...new Set(config.layers.slice(0, -1).map((l) => l.activation))];
-  const shape = [config.inputSize, ...config.layers.map((l) => l.units)].join('-');
-  return `${shape} (${[...hidden, config.loss].join(', ')})`;
-}
+const describeModel = describeNetwork;
 
 /** Shows a restored model's architecture in the form, so that Train new builds the same one. */
 function showConfig(config: Sequential['config']): void {
+  setOption('model', kindOf(config));
   const hidden = config.layers.slice(0, -1);
-  setField('hidden', hidden.map((l) => l.units).join(','));
-  const activations = new Set(hidden.map((l) => l.activation));
-  if (activations.size === 1) setOption('activation', [...activations][0]);
+  if (kindOf(config) === 'mlp') {
+    setField('hidden', hidden.map((l) => ('units' in l ? l.units : '')).join(','));
+    const activations = new Set(hidden.map((l) => ('activation' in l ? l.activation : 'linear')));
+    if (activations.size === 1) setOption('activation', [...activations][0]);
+  }
   setOption('loss', config.loss);
   setField('seed', String(config.seed));
 }
@@ -473,7 +476,8 @@ function onLoad(source: string, read: () => Promise<Uint8Array | null>): Promise
     const backend = field('backend') === 'cpu' ? ('cpu' as const) : await gpuContext();
     const m = await Sequential.load(bytes, { backend });
     const { inputSize, layers } = m.config;
-    if (inputSize !== PIXELS || layers[layers.length - 1].units !== CLASSES) {
+    const output = layers[layers.length - 1];
+    if (inputSize !== PIXELS || !('units' in output) || output.units !== CLASSES) {
       m.dispose();
       throw new Error(`this checkpoint is a ${describeModel(m.config)} network; the demo needs ${PIXELS} inputs and ${CLASSES} outputs`);
     }
@@ -482,7 +486,7 @@ function onLoad(source: string, read: () => Promise<Uint8Array | null>): Promise
     await predicting;
     model?.dispose();
     model = m;
-    modelOutput = m.config.layers[m.config.layers.length - 1].activation;
+    modelOutput = 'activation' in output ? output.activation : 'linear';
     epochsDone = m.progress.epochs;
     lastError = null;
     lossChart.clear();
@@ -717,6 +721,10 @@ const debug = {
   accuracyData: () => accChart.plotted(),
   settings: () => readSettings(),
   train: () => onTrain(),
+  /** The model's network in words (describeNetwork), null without a model. */
+  get network() {
+    return model ? describeNetwork(model.config) : null;
+  },
   /** The model's epochs and steps trained (null without a model). */
   get progress() {
     return model?.progress ?? null;

@@ -4,7 +4,9 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CNN_LAYERS } from '../demo/models';
 import { cosine, toMnistInput } from '../demo/preprocess';
+import { MNIST_CNN_LAYERS } from '../scripts/train-args';
 import { repoRoot, startE2E, type E2E, type E2EPage } from './browser';
 
 interface DemoView {
@@ -319,6 +321,31 @@ describe('demo page without WebGPU', () => {
     await drawSeven(p);
     await settledPrediction(p);
     expect((await shownProbabilities(p)).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    expect(p.errors()).toEqual([]);
+  });
+  it("has a CNN preset (the CLI's MNIST_CNN_LAYERS) that trains on the CPU backend and classifies a drawn digit", async () => {
+    // The demo keeps its own copy of the spec (scripts/train-args.ts imports node:fs): the same layers.
+    expect(CNN_LAYERS).toEqual(MNIST_CNN_LAYERS);
+    // One short epoch on 200 images with the CPU backend (about a second): WebGPU would first compile
+    // the CNN's pipelines, ~20 s on SwiftShader; e2e/cnn.test.ts holds a CNN's GPU numbers to the CPU's.
+    const p = await e2e.open('/demo/index.html?model=cnn&backend=cpu&epochs=1&train=200&test=100&batch=50&lr=0.05&autostart=1');
+    expect(await p.page.$$eval('select[name=model] option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['mlp', 'cnn']);
+    await waitForState(p, ['done', 'error']);
+    const v = await view(p);
+    expect(v.error).toBeNull();
+    expect(v.epochsDone).toBe(1);
+    expect(v.accuracy[1]).toHaveLength(1);
+    expect(await p.evaluate(() => (window as any).__demo.network)).toBe(
+      '1×28×28 conv2d 8·5×5 relu → maxPool2d 2×2 → conv2d 16·5×5 relu → maxPool2d 2×2 → flatten → 10 (crossEntropy)',
+    );
+    expect(await p.page.textContent('#status')).toMatch(/^Done: 1 epoch, held-out accuracy/);
+    await drawSeven(p);
+    await settledPrediction(p);
+    const shown = await shownProbabilities(p);
+    expect(shown).toHaveLength(10);
+    expect(shown.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    expect(await p.page.textContent('#prediction')).toMatch(/^Looks like a \d/);
+    console.log(`CNN preset, 1 epoch on 200 images (CPU): held-out ${v.accuracy[1][0].toFixed(1)} %; drawn "7" → ${(await view(p)).prediction!.digit}`);
     expect(p.errors()).toEqual([]);
   });
 });
