@@ -82,7 +82,7 @@ export async function startServer(): Promise<{ server: ViteDevServer; baseUrl: s
       strictPort: true,
       open: false,
       // No file watching: an edit elsewhere in the repository must not reload a page mid-test.
-      watch: null,
+      watch: { ignored: ['**'] }, // (null is dropped by Vite's config merge: the watcher would stay on)
     },
     // Crawl every page's imports before answering, so a late dependency discovery cannot reload a
     // page in the middle of a test.
