@@ -624,6 +624,55 @@ for (const [index, [batch, inC, inH, inW, filters, kh, kw, sh, sw, ph, pw]] of C
   });
 }
 
+// Implicit GEMM's data movement (im2col, col2im, transposeBatched) against src/cpu/im2col.ts: im2col
+// and the transpose are copies (exact); col2im sums at most kh·kw terms (2e-6·kh·kw). Awkward
+// shapes: odd sizes, strides 2 and 3, padding, non-square kernels, 1/3/5 channels, batch 1 and 67;
+// `limit` 1 runs on one workgroup, so every invocation strides over many elements.
+/** [batch, inC, inH, inW, kh, kw, sh, sw, ph, pw, limit] */
+const IM2COL_SHAPES: [number, number, number, number, number, number, number, number, number, number, number?][] = [
+  [1, 1, 5, 7, 3, 3, 1, 1, 0, 0],
+  [67, 3, 9, 7, 3, 2, 2, 1, 1, 0],
+  [3, 5, 11, 13, 5, 3, 2, 2, 2, 1, 1],
+  [2, 3, 7, 6, 1, 4, 3, 2, 0, 2],
+  [5, 1, 28, 28, 5, 5, 1, 1, 2, 2, 1],
+];
+for (const [batch, inC, inH, inW, kh, kw, sh, sw, ph, pw, limit] of IM2COL_SHAPES) {
+  const outH = cpu.convOutputSize(inH, kh, sh, ph);
+  const outW = cpu.convOutputSize(inW, kw, sw, pw);
+  const g = { batch, inC, inH, inW, kh, kw, sh, sw, ph, pw };
+  const params = { ...g, outH, outW };
+  const shape = `x [${batch},${inC},${inH},${inW}], kernel ${kh}×${kw}, stride ${sh}×${sw}, padding ${ph}×${pw}${limit ? ', one workgroup (grid-stride)' : ''}`;
+  add('convolution', `im2col, col2im and transposeBatched: ${shape}`, async (ctx) => {
+    const seed = 9100 + batch * 1000 + inC * 100 + inH * 10 + inW + kh * 3 + kw;
+    const [rows, depth] = [batch * outH * outW, inC * kh * kw];
+    const x = randomArray(seed, batch * inC * inH * inW);
+    const dcols = randomArray(seed + 1, rows * depth);
+    const [cols, dx] = [new Float32Array(rows * depth), new Float32Array(x.length)];
+    cpu.im2col(cols, x, g);
+    cpu.col2im(dx, dcols, g);
+    // Transposes of the cols matrix as batch · [outH·outW, depth] and back.
+    const pixels = outH * outW;
+    const t = new Float32Array(cols.length);
+    cpu.transposeBatched(t, dcols, batch, pixels, depth);
+    const ic = await runKernel(ctx, 'im2col', {
+      uniforms: { params },
+      buffers: { x, cols: new Float32Array(cols.length).fill(NaN) },
+      workgroups: elementwiseWorkgroups(cols.length, limit),
+    });
+    const ci = await runKernel(ctx, 'col2im', {
+      uniforms: { params },
+      buffers: { dcols, dx: new Float32Array(dx.length).fill(NaN) },
+      workgroups: elementwiseWorkgroups(dx.length, limit),
+    });
+    const tr = await runKernel(ctx, 'transposeBatched', {
+      uniforms: { params: { batch, rows: pixels, cols: depth } },
+      buffers: { src: dcols, out: new Float32Array(t.length).fill(NaN) },
+      workgroups: elementwiseWorkgroups(t.length, limit),
+    });
+    return { checks: [check('cols', ic.cols, cols, 0, 0), check('dx', ci.dx, dx, 2e-6 * kh * kw), check('transposed', tr.out, t, 0, 0)] };
+  });
+}
+
 /** [batch, channels, inH, inW, kh, kw, sh, sw] */
 const POOL_SHAPES: [number, number, number, number, number, number, number, number][] = [
   [1, 1, 5, 5, 2, 2, 2, 2],
