@@ -135,7 +135,7 @@ export const conv2d: LayerModule<Conv2dConfig> = {
     ];
   },
   // ∂cols = δ·W into cols (backwardParams is done with the patches), then col2im into ∂ℓ/∂Z below.
-  backwardInput: (l, prev) => {
+  backwardInput: (l, prev): Invocation[] => {
     const { geometry, filters, pixels, depth } = dims(l);
     const m = l.rows * pixels;
     const { cols, nhwc, znhwc } = l.scratch;
