@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Every Node-side measurement for the GPU machine in one device run (../shared/gpu/README.md): the
-# two engines' MLP and matmul bench, per-kernel step profiles of S, M and L, paced against eager
-# waits, and PyTorch on the same models. Each part runs under its own time limit and writes its own
-# file under $OUT (stderr next to it), so a part that fails or hangs loses only itself.
+# two engines' MLP and matmul bench, their CNN step (the main job's CNN, batch 64; cnn.json),
+# per-kernel step profiles of S, M and L, paced against eager waits, and PyTorch on the same models.
+# Each part runs under its own time limit and writes its own file under $OUT (stderr next to it), so
+# a part that fails or hangs loses only itself.
 #   bash ../shared/gpu/pack.sh                      # here, after npm ci
 #   device run, carry [".gpu"]:  bash .gpu/run.sh bash bench/gpu-run.sh
 #   then here:                   npm run -s bench -- --from-json <files_at>/webgpu-train.json
 # QUICK=1 (to try the script here: `QUICK=1 bash scripts/webgpu-env.sh bash bench/gpu-run.sh`): small
-# repeat counts, MLP S and one matmul only.
-# The time limits add up to 560 s, under the device tool's 600 s per call.
+# repeat counts, MLP S, one matmul and the CNN (1 step per call) only.
+#   npm run -s bench -- --from-json <files_at>/cnn.json   # the CNN table
+# The time limits add up to 560 s (webgpu-train 280 → 260 s to make room for the CNN's 40 s), under
+# the device tool's 600 s per call.
 set -u
 cd "$(dirname "$0")/.."
 out=${OUT:-/tmp/gpu-run}
@@ -30,10 +33,12 @@ export -f ts
 { date -u; nvidia-smi -L 2>/dev/null; node --version; git rev-parse --short HEAD 2>/dev/null; } >"$out/machine.txt"
 if [ -n "$quick" ]; then
   part webgpu-train.json 200 bash -c 'ts bench/mlp.ts --json --quick --only S --matmul 256 --variants NT'
+  part cnn.json 200 bash -c 'ts bench/mlp.ts --json --quick --only CNN --matmul none --steps 1 --repeats 1'
   part step-S.json 60 bash -c 'ts bench/step-profile.ts --model S --json'
   part paced-waits.json 60 bash -c 'ts bench/paced-waits.ts --json --steps 16 --repeats 1'
 else
-  part webgpu-train.json 280 bash -c 'ts bench/mlp.ts --json'
+  part webgpu-train.json 260 bash -c 'ts bench/mlp.ts --json --only S,M,L'
+  part cnn.json 40 bash -c 'ts bench/mlp.ts --json --only CNN --matmul none'
   for m in S M L; do part step-$m.json 40 bash -c "ts bench/step-profile.ts --model $m --json"; done
   part paced-waits.json 40 bash -c 'ts bench/paced-waits.ts --json'
   part pytorch.json 100 python3 bench/pytorch_mlp.py

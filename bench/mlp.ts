@@ -12,14 +12,15 @@ import { browserTable, isBrowserReport, markdownTables, type Report } from './li
 import { seededLabels, seededPermutation, seededUniform, summarize, tflops, timeCalls, worstRelative, type CallTimes, type Timing } from './lib/stats';
 import { loadTfjs, readFlags, setFlags, TfMlp, type TfjsFlags, type TfjsRuntime, type TfLayer } from './lib/tfjs';
 import type { MatmulResult, ShapeTime, StepShape } from './matmul';
+import type { CnnResult } from './cnn';
 
 /**
  * The library, Dawn and the GPU benchmarks, imported when a benchmark runs: `--from-json` only formats
  * a saved report and must work even while the library does not load.
  */
 const load = async () => {
-  const [index, device, matmul] = await Promise.all([import('../src/index'), import('./lib/device'), import('./matmul')]);
-  return { Sequential: index.Sequential, ...device, ...matmul };
+  const [index, device, matmul, cnn] = await Promise.all([import('../src/index'), import('./lib/device'), import('./matmul'), import('./cnn')]);
+  return { Sequential: index.Sequential, ...device, ...matmul, ...cnn };
 };
 let lib: Awaited<ReturnType<typeof load>>;
 
@@ -380,6 +381,13 @@ async function main(options: BenchOptions): Promise<void> {
     mlp.push(await benchMlp(ctx, tf, name, steps, repeats, options.seed, timestamps));
   }
 
+  let cnn: CnnResult | null = null;
+  if (options.cnn) {
+    const steps = options.steps ?? lib.CNN_STEPS[tier];
+    const repeats = options.repeats ?? REPEATS[tier];
+    cnn = await lib.benchCnn(ctx, tf, { steps, repeats, seed: options.seed, learningRate: LEARNING_RATE, momentum: MOMENTUM, log });
+  }
+
   let matmul: MatmulResult[] = [];
   if (sizes.length) {
     const repeats = options.repeats ?? MATMUL_REPEATS[tier];
@@ -404,6 +412,9 @@ async function main(options: BenchOptions): Promise<void> {
     settings: { matmulCore: ctx.matmulCore, matmul: ctx.matmul, quads: ctx.quads, tuning: ctx.tuning, matmulCoreForced: options.core !== null, dawnOptions: lib.DAWN_OPTIONS, quick: options.quick, all: options.all, seed: options.seed, learningRate: LEARNING_RATE, momentum: MOMENTUM, loss: 'mse', init: 'he', stepsPerSubmit: 16 },
     skipped,
     mlp,
+    cnn,
+    /** TF.js ms/step at its faster setting ÷ this library's, for the CNN step (details under cnn). */
+    cnnSpeedupVsTfjs: cnn?.speedupVsTfjs ?? null,
     matmul,
     definitions: {
       msPerStep: 'median over repeats of (wall time of one training call of `steps` steps, including its final loss read-back) / steps',

@@ -5,6 +5,7 @@
 // and prints ms/step, samples/s and the speed-up, human-readably or (--json) as one JSON object.
 import os from 'node:os';
 import { startE2E, WEBGPU_ARGS } from '../e2e/browser';
+import { MNIST_CNN_LAYERS } from './train-args';
 import { PROGRESS_PREFIX, RESULT_PREFIX, type BenchResult, type TfjsTiming } from '../bench/browser/common';
 
 const USAGE = `usage: npm run bench:browser -- [options]
@@ -18,6 +19,10 @@ const USAGE = `usage: npm run bench:browser -- [options]
   --batch N            batch size (default 256)
   --lr X               learning rate (default 0.01)
   --seed N             seed of the weights and data (default 1)
+  --cnn-steps N        CNN (MNIST_CNN_LAYERS) steps per timed call (default 2 on a software adapter, else 32)
+  --cnn-repeats N      CNN timed rounds (default 2 on a software adapter, else 7)
+  --cnn-batch N        CNN batch size (default 64)
+  --no-cnn             skip the CNN
   --chromium-arg ARG   extra Chromium flag (repeatable), e.g. --chromium-arg=--use-angle=vulkan
   --serve              only start the dev server and print the page's URL (open it in any browser)
 Environment: CHROME_PATH (default /usr/bin/chromium).`;
@@ -42,7 +47,11 @@ function parseArgs(argv: string[]): Args {
     '--batch': 'batch',
     '--lr': 'lr',
     '--seed': 'seed',
+    '--cnn-steps': 'cnnSteps',
+    '--cnn-repeats': 'cnnRepeats',
+    '--cnn-batch': 'cnnBatch',
   };
+  args.query.set('cnnLayers', JSON.stringify(MNIST_CNN_LAYERS));
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let value: string | undefined;
@@ -58,6 +67,7 @@ function parseArgs(argv: string[]): Args {
     };
     if (arg === '--json') args.json = true;
     else if (arg === '--serve') args.serve = true;
+    else if (arg === '--no-cnn') args.query.set('cnn', '0');
     else if (arg === '--help' || arg === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -101,6 +111,20 @@ function printHuman(r: BenchResult & { host: Record<string, unknown> }): void {
     lines.push(`  ${'engine'.padEnd(14)} ${'ms/step'.padStart(10)} ${'samples/s'.padStart(12)}  flags`);
     for (const [name, ms, sps, flags] of rows) lines.push(`  ${name.padEnd(14)} ${String(ms).padStart(10)} ${fmtNum(sps).padStart(12)}  ${flags}`);
     lines.push(`speed-up vs TF.js: ${r.speedupVsTfjs}× (TF.js at its faster timed setting), ${r.speedupVsTfjsDefault}× (at its defaults)`);
+  }
+  if (r.cnn) {
+    const c = r.cnn;
+    lines.push(`CNN (main job's MNIST_CNN_LAYERS), batch ${c.batchSize}, softmax cross-entropy: check worst rel vs CPU ours ${c.correctness?.gpuWorstRel ?? '–'}, TF.js ${c.correctness?.tfjsWorstRel ?? '–'}`);
+    if (c.ours && c.tfjs) {
+      lines.push(`  ${c.settings.steps} steps per call, median of ${c.settings.repeats} interleaved round(s)`);
+      for (const [name, ms, flags] of [
+        ['webgpu-train', c.ours.msPerStep, ''],
+        ['TF.js default', c.tfjs.default.msPerStep, flagText(c.tfjs.default)],
+        ['TF.js flipped', c.tfjs.cpuForwardFlipped.msPerStep, flagText(c.tfjs.cpuForwardFlipped)],
+      ] as const)
+        lines.push(`  ${name.padEnd(14)} ${String(ms).padStart(10)} ms/step  ${flags}`);
+      lines.push(`cnnSpeedupVsTfjs: ${c.speedupVsTfjs}× (TF.js at its faster timed setting), ${c.speedupVsTfjsDefault}× (at its defaults)`);
+    }
   }
   if (!r.ok) lines.push(`FAILED: ${r.error}`);
   lines.push(`(${r.totalSeconds} s in the page)`);

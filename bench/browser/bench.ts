@@ -13,7 +13,10 @@
 //    then `repeats` rounds, each timing one call of ours, of TF.js at its defaults and of TF.js at its
 //    best flags, interleaved so that all three see the same machine load. ms/step = median ÷ steps.
 //
-// Query parameters: steps, warmup, repeats, probeSteps, probeRepeats, batch, lr, seed; `close=0` keeps the
+// 3. The CNN (bench/browser/cnn.ts), when ?cnnLayers= gives its layer specs (JSON) and not ?cnn=0.
+//
+// Query parameters: steps, warmup, repeats, probeSteps, probeRepeats, batch, lr, seed, cnnLayers, cnn,
+// cnnSteps, cnnRepeats, cnnBatch; `close=0` keeps the
 // window open at the end; `run=0` waits for window.runBench(). The result is logged as one console
 // line `BENCH_RESULT {json}` (scripts/bench-browser.ts and run-chromium.sh read it), kept in
 // window.__benchResult, and shown in the page; then the page calls window.close().
@@ -30,6 +33,7 @@ import {
   type TfjsFlags,
   type TfjsTiming,
 } from './common';
+import { runCnnBench } from './cnn';
 import { initTfjs, numTensors, readFlags, setFlags, TfMlp, type TfLayerInit } from './tfjs';
 
 const INPUT = 784;
@@ -164,6 +168,8 @@ async function runBench(): Promise<BenchResult> {
     tfjs: null,
     speedupVsTfjs: null,
     speedupVsTfjsDefault: null,
+    cnn: null,
+    cnnSpeedupVsTfjs: null,
     totalSeconds: 0,
   };
   try {
@@ -289,6 +295,30 @@ async function runBench(): Promise<BenchResult> {
     result.speedupVsTfjsDefault = sig(result.ours.samplesPerSecond / tfDefault.samplesPerSecond);
     result.ok = true;
     log(`speedup vs TF.js: ${result.speedupVsTfjs}× (TF.js's faster timed setting), ${result.speedupVsTfjsDefault}× (default flags)`);
+
+    // The CNN (bench/browser/cnn.ts): its layers from ?cnnLayers= (JSON), skipped with ?cnn=0.
+    const cnnLayers = query.get('cnnLayers');
+    if (query.get('cnn') === '0' || !cnnLayers) {
+      log(`cnn: skipped (${query.get('cnn') === '0' ? '?cnn=0' : 'no ?cnnLayers='})`);
+    } else {
+      result.cnn = await runCnnBench(
+        ctx,
+        {
+          layers: JSON.parse(cnnLayers),
+          batch: param('cnnBatch', 64),
+          steps: param('cnnSteps', software ? 2 : 32),
+          warmup: s.warmup,
+          repeats: param('cnnRepeats', software ? 2 : 7),
+          lr: s.lr,
+          momentum: MOMENTUM,
+          seed: s.seed,
+          tfDefaults: tfjs.defaults,
+        },
+        log,
+      );
+      result.cnnSpeedupVsTfjs = result.cnn.speedupVsTfjs;
+      if (!result.cnn.ok) throw new Error(`CNN: ${result.cnn.error}`);
+    }
   } catch (e) {
     result.ok = false;
     result.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

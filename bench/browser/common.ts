@@ -80,8 +80,27 @@ export interface BenchResult {
   speedupVsTfjs: number | null;
   /** Our samples/s ÷ TF.js's at its default flags. */
   speedupVsTfjsDefault: number | null;
+  /** The CNN part (bench/browser/cnn.ts); null when skipped (?cnn=0 or no ?cnnLayers=). */
+  cnn: CnnBenchResult | null;
+  /** TF.js ms/step at its faster timed setting ÷ ours, for the CNN step (cnn.speedupVsTfjs). */
+  cnnSpeedupVsTfjs: number | null;
   /** Wall seconds of the whole page run. */
   totalSeconds: number;
+}
+
+export interface CnnBenchResult {
+  ok: boolean;
+  error?: string;
+  /** The layer specs (the main job's MNIST_CNN_LAYERS), softmax cross-entropy, momentum at the MLP's rate. */
+  layers: unknown[];
+  inputShape: [number, number, number];
+  batchSize: number;
+  settings: { steps: number; warmupCalls: number; repeats: number };
+  correctness: LossCheck | null;
+  ours: EngineTiming | null;
+  tfjs: { default: TfjsTiming; cpuForwardFlipped: TfjsTiming; best: TfjsTiming } | null;
+  speedupVsTfjs: number | null;
+  speedupVsTfjsDefault: number | null;
 }
 
 export function median(values: number[]): number {

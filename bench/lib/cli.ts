@@ -17,6 +17,8 @@ export interface BenchOptions {
   /** Run what would be skipped on a software adapter (L, matmuls above 2048³). */
   all: boolean;
   models: ModelName[];
+  /** The CNN (bench/cnn.ts): on unless --only leaves CNN out. */
+  cnn: boolean;
   matmul: MatmulSize[];
   /** True when --matmul was not given (a software adapter then runs a smaller list). */
   matmulIsDefault: boolean;
@@ -36,7 +38,7 @@ export const USAGE = `npm run bench -- [options]
   --json              print exactly one JSON object on stdout (progress goes to stderr)
   --quick             small repeat and step counts
   --all               on a software (fallback) adapter, also run MLP M and L and the default matmul sizes
-  --only S,M,L        MLPs to run, or 'none'                     (default S,M,L)
+  --only S,M,L,CNN    MLPs and the CNN to run, or 'none'          (default S,M,L,CNN)
   --matmul LIST       matmul sizes: N for N³, MxNxK, or 'none'    (default 1024,2048,4096,1000,1025,777x1234x555)
   --variants LIST     matmul transposes NT,NN,TN                 (default all three)
   --no-tfjs           skip TensorFlow.js
@@ -73,6 +75,7 @@ export function parseArgs(argv: string[]): BenchOptions {
     quick: false,
     all: false,
     models: ['S', 'M', 'L'],
+    cnn: true,
     matmul: parseSizes(DEFAULT_MATMUL),
     matmulIsDefault: true,
     variants: ['NT', 'NN', 'TN'],
@@ -104,12 +107,14 @@ export function parseArgs(argv: string[]): BenchOptions {
         const v = value() ?? '';
         if (v === 'none') {
           options.models = [];
+          options.cnn = false;
           break;
         }
         const models = v.split(',').map((m) => m.trim().toUpperCase());
-        const bad = models.filter((m) => !['S', 'M', 'L'].includes(m));
-        if (bad.length) throw new Error(`--only: unknown model ${bad.join(', ')} (use S, M, L or none)`);
-        options.models = models as ModelName[];
+        const bad = models.filter((m) => !['S', 'M', 'L', 'CNN'].includes(m));
+        if (bad.length) throw new Error(`--only: unknown model ${bad.join(', ')} (use S, M, L, CNN or none)`);
+        options.cnn = models.includes('CNN');
+        options.models = models.filter((m) => m !== 'CNN') as ModelName[];
         break;
       }
       case '--matmul':

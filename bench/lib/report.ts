@@ -51,6 +51,18 @@ export interface Report {
     speedupVsTfjsDefault?: number | null;
     speedupVsTfjsBest?: number | null;
   }[];
+  cnn?: {
+    layers: string;
+    batch: number;
+    steps: number;
+    repeats: number;
+    check: { ok: boolean; gpuWorstRel: number; tfjsWorstRel?: number } | null;
+    webgpuTrain: EngineRun;
+    tfjsDefault?: EngineRun;
+    tfjsNoCpuForward?: EngineRun;
+    speedupVsTfjs?: number | null;
+    error?: string;
+  } | null;
   matmul: {
     size: string;
     variant: string;
@@ -108,6 +120,17 @@ export function markdownTables(report: Report): string {
         lines.push(`| ${name} | | its matmuls alone (plain matmul kernel) | ${sh.msPerStep ?? dash} (${sh.fractionOfStep ?? dash} of the step) | ${sh.cpuMsPerStep ?? dash} (${sh.fractionOfStepCpu ?? dash}) | | | |`);
       }
     }
+  }
+  if (report.cnn) {
+    const c = report.cnn;
+    const check = c.check ? `${c.check.ok ? 'ok' : 'FAILED'} ${c.check.gpuWorstRel}${c.check.tfjsWorstRel !== undefined ? `; TF.js ${c.check.tfjsWorstRel}` : ''}` : (c.error ?? dash);
+    const ratio = (r: EngineRun | undefined) => (c.webgpuTrain.msPerStep && r?.msPerStep ? Number((r.msPerStep.median / c.webgpuTrain.msPerStep.median).toPrecision(3)) : dash);
+    const row = (engineName: string, r: EngineRun | undefined, vs: string | number) => `| ${engineName} | ${engine(r).slice(0, 3).join(' | ')} | ${vs} |`;
+    lines.push('', `CNN ${c.layers}, batch ${c.batch} (${c.steps} steps × ${c.repeats}); check (worst rel. loss diff vs CPU): ${check}; cnnSpeedupVsTfjs **${c.speedupVsTfjs ?? dash}**`, '');
+    lines.push('| engine | ms/step median (min–max) | CPU ms/step | samples/s | TF.js ÷ webgpu-train (wall) |', '|---|---|---|---|---|');
+    lines.push(row('webgpu-train', c.webgpuTrain, 1));
+    if (c.tfjsDefault) lines.push(row('TF.js defaults', c.tfjsDefault, ratio(c.tfjsDefault)));
+    if (c.tfjsNoCpuForward) lines.push(row('TF.js CPU_FORWARD=false', c.tfjsNoCpuForward, ratio(c.tfjsNoCpuForward)));
   }
   if (report.matmul.length) {
     lines.push('');
