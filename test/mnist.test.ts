@@ -9,7 +9,7 @@ import { Sequential, type GpuContext } from '../src/index';
 import { MNIST_CLASSES, MNIST_PIXELS, splitMnist, type MnistSet, type MnistSplit } from '../src/io/mnist';
 import { loadMnist, readMnistDigits } from '../src/io/mnist_node';
 import { testContext } from './helpers/gpu';
-import { DEFAULTS, fitOptimizerOptions, modelLayers, parseTrainArgs, UsageError, type TrainConfig } from '../scripts/train-args';
+import { CNN_DEFAULTS, cnnLayers, DEFAULTS, fitOptimizerOptions, MNIST_CNN_LAYERS, modelLayers, parseTrainArgs, UsageError, type TrainConfig } from '../scripts/train-args';
 
 /** Ten synthetic digit arrays whose images carry their own id (pixel 0) and digit (pixel 1). */
 function taggedDigits(counts: number[]): Float32Array[] {
@@ -169,13 +169,24 @@ describe('train-mnist flags', () => {
       '--batch', '16', '--epochs=3', '--seed', '42', '--init', 'xavier', '--train', '500', '--test', '100', '--backend', 'cpu', '--json',
       '--schedule', 'constant', '--save', 'a.safetensors', '--resume=b.safetensors', '--warmup', '5', '--weight-decay', '1e-4', '--clip-norm=2');
     expect(c).toEqual({
-      layers: [256, 128], activation: 'tanh', loss: 'mse', optimizer: 'sgd', learningRate: 0.01, momentum: 0, batchSize: 16, epochs: 3,
+      model: 'mlp', layers: [256, 128], activation: 'tanh', loss: 'mse', optimizer: 'sgd', learningRate: 0.01, momentum: 0, batchSize: 16, epochs: 3,
       seed: 42, init: 'xavier', trainSize: 500, testSize: 100, backend: 'cpu', json: true, schedule: 'constant',
       save: 'a.safetensors', resume: 'b.safetensors', warmup: 5, weightDecay: 1e-4, clipNorm: 2,
     });
     expect(parse('--layers', 'none').layers).toEqual([]);
     expect(parseTrainArgs(['--lr', '0.1', '--help'])).toEqual({ help: true });
     expect(parseTrainArgs(['-h'])).toEqual({ help: true });
+  });
+
+  it('--model cnn takes the CNN defaults, which explicit flags override, and refuses the MLP-only flags', () => {
+    const cnn = parse('--model', 'cnn');
+    expect(cnn).toEqual({ ...DEFAULTS, ...CNN_DEFAULTS, model: 'cnn' });
+    expect(parse('--model=cnn', '--batch', '32', '--epochs', '2', '--lr', '0.1')).toMatchObject({ batchSize: 32, epochs: 2, learningRate: 0.1, warmup: 500 });
+    expect(parse('--model', 'cnn', '--optimizer', 'adam').learningRate).toBeNull(); // adam's own default rate then
+    expect(() => parse('--model', 'cnn', '--layers', '64')).toThrow(/--layers shapes the MLP; --model cnn trains the fixed CNN/);
+    expect(() => parse('--model', 'rnn')).toThrow(/--model must be one of mlp, cnn; got "rnn"/);
+    expect(cnnLayers('crossEntropy')).toEqual(MNIST_CNN_LAYERS);
+    expect(cnnLayers('mse').at(-1)).toEqual({ units: 10, activation: 'linear' });
   });
 
   it('puts the output activation that suits each loss on a 10-unit output layer', () => {
