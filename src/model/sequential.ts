@@ -10,8 +10,8 @@ import type { LossName } from '../types.js';
 import { activationOf, layerShapes, netConfig, outputLayer, outputSize, type LayerSpec, type NetConfig } from './config.js';
 import { initialParams } from './init.js';
 import { MAX_PARAMS, paramLayout, type ParamLayout } from './layout.js';
-import { checkedOptions, kindOf } from '../options.js';
-import { OPTIMIZER_STATES, stepGroup } from '../optimizers/index.js';
+import { checkedOptions, kindOf, oneOf } from '../options.js';
+import { OPTIMIZER_STATES, stepGroup, type OptimizerModule, type OptimizerSettings } from '../optimizers/index.js';
 import { optimizerSettings, type OptimizerOptions } from '../optimizers/settings.js';
 import { checkedSchedule, scheduledRate, type Schedule, type ScheduleType } from '../train/schedules.js';
 import { Rng } from './rng.js';
@@ -43,8 +43,11 @@ export interface Progress {
   /** Mean batch loss over the steps finished in this epoch. */
   loss: number;
   samplesPerSecond: number;
-  /** True once per epoch, when its last step is done. */
+  /** True once per epoch, when its last step is done (and its validation, when validating). */
   epochDone: boolean;
+  /** In the epochDone report when validating: the validation loss and accuracy (see History). */
+  valLoss?: number;
+  valAccuracy?: number;
 }
 
 /** fit's options; the optimizer's (optimizer, learningRate, momentum, betas, ...) are OptimizerOptions. */
@@ -63,11 +66,73 @@ export interface FitOptions extends OptimizerOptions {
    * what survives a lost GPU device. Costs one asynchronous read-back of the weights per checkpoint.
    */
   checkpointEvery?: number;
+  /**
+   * Held-out data scored after every epoch (on the model's backend, in one pass): `[x, y]` in the
+   * forms fit takes. Its loss and accuracy go into the history, progress reports and onEpochEnd.
+   */
+  validationData?: readonly [Matrix, Targets];
+  /** The last this fraction (0 < f < 1) of the rows, taken before any shuffling, as validation data (Keras's validation_split); the rest trains. */
+  validationSplit?: number;
+  /** Stops when the monitored loss stops improving; see EarlyStopping. */
+  earlyStopping?: EarlyStopping;
+  /**
+   * Called after every epoch (after validation and the checkpoint) with its numbers; returning
+   * `false` (or a promise of false) stops fit after that epoch. While it runs, the model's other calls
+   * (getWeights, save, evaluate, ...) run at once, between the epochs, instead of waiting for fit.
+   * A callback that throws ends fit with its error; the epoch's training is kept.
+   */
+  onEpochEnd?: (info: EpochEnd) => void | boolean | Promise<void | boolean>;
+}
+
+/** Keras's EarlyStopping: stop once the monitored value has not improved by more than minDelta for `patience` epochs. */
+export interface EarlyStopping {
+  /** Default 'valLoss' when validating, else 'loss' (the mean training loss). */
+  monitor?: 'valLoss' | 'loss';
+  /** Epochs without improvement after which fit stops (default 0; 0 and 1 both stop at the first epoch that does not improve, as in Keras). */
+  patience?: number;
+  /** An epoch improves only when its value is below the best by more than this (default 0). */
+  minDelta?: number;
+  /**
+   * At the end of fit (stopped early or not), put back the weights and optimizer state (moments,
+   * step counts) of the best epoch when a later one was worse (default false). The epoch and step
+   * counters and the RNG keep going forward.
+   */
+  restoreBest?: boolean;
+}
+
+/** What onEpochEnd gets after each epoch. */
+export interface EpochEnd {
+  /** This epoch in this fit call (1 to epochs), and how many the call asked for. */
+  epoch: number;
+  epochs: number;
+  /** Mean training loss of the epoch. */
+  loss: number;
+  /** The validation set's loss and (where evaluate() would give one) accuracy, when validating. */
+  valLoss?: number;
+  valAccuracy?: number;
+  /** Training throughput and time of the epoch alone (validation and checkpoint excluded). */
+  samplesPerSecond: number;
+  seconds: number;
+  /** Seconds the validation pass took (0 without validation). */
+  validationSeconds: number;
+  /** The epoch (of this call) with the best monitored value so far (see EarlyStopping.monitor). */
+  bestEpoch: number;
 }
 
 export interface History {
   /** Mean training loss of each epoch. */
   loss: number[];
+  /** Validation loss after each epoch (with validationData or validationSplit). */
+  valLoss?: number[];
+  /** Validation accuracy after each epoch, where evaluate() would report accuracy. */
+  valAccuracy?: number[];
+  /** Whether early stopping or onEpochEnd ended fit before its `epochs`. */
+  stoppedEarly: boolean;
+  /**
+   * The epoch of this call (1-based) with the lowest monitored value (earlyStopping.monitor, by
+   * default valLoss when validating, else loss; an improvement must beat minDelta).
+   */
+  bestEpoch: number;
 }
 
 export interface ModelSummary {
@@ -140,6 +205,8 @@ export class Sequential<W extends readonly (LayerTensors | null)[] = (LayerTenso
   private optimizerSteps: Record<string, number> = {};
   /** lastCheckpoint decoded: what a diverged epoch is rolled back to. */
   private checkpointState: TrainingState | null = null;
+  /** Set while fit waits for its onEpochEnd callback: the model's calls then run at once (see run). */
+  private betweenEpochs: { calls: Promise<unknown> } | null = null;
 
   private constructor(config: NetConfig, layout: ParamLayout, rng: Rng, engine: Engine) {
     this.config = config;
@@ -266,22 +333,32 @@ export class Sequential<W extends readonly (LayerTensors | null)[] = (LayerTenso
 
   private run<T>(work: (engine: Engine) => Promise<T>): Promise<T> {
     this.pending++;
+    const between = this.betweenEpochs;
+    if (between) {
+      // Called while fit waits for its onEpochEnd callback: runs now, between the epochs (fit waits
+      // for it before going on), one after another with the callback's other calls.
+      const result = between.calls.then(() => work(this.live())).finally(() => this.pending--);
+      between.calls = result.catch(() => undefined);
+      return result;
+    }
     const result = this.queue.then(() => work(this.live())).finally(() => this.pending--);
     this.queue = result.catch(() => undefined);
     return result;
   }
 
-  private matrix(x: Matrix): { values: Float32Array; rows: number } {
+  private matrix(x: Matrix, what = 'x'): { values: Float32Array; rows: number } {
     const shape = this.config.inputShape;
-    return toMatrix(shape ? `x (inputShape [${shape.join(', ')}]: ${this.config.inputSize} values per sample)` : 'x', x, this.config.inputSize);
+    return toMatrix(shape ? `${what} (inputShape [${shape.join(', ')}]: ${this.config.inputSize} values per sample)` : what, x, this.config.inputSize);
   }
 
   /**
    * Trains on (x, y). Options left out (or `options` null/undefined) take their defaults: 1 epoch,
-   * batch min(32, rows), shuffle, 'sgd', learning rate 0.01, momentum 0.9, a checkpoint every epoch.
+   * batch min(32, rows), shuffle, 'sgd', learning rate 0.01, momentum 0.9, a checkpoint every epoch,
+   * no validation, no early stopping.
    */
   async fit(x: Matrix, y: Targets, fitOptions?: FitOptions | null): Promise<History> {
     this.live(); // DisposedError at once for a disposed model
+    if (this.betweenEpochs) throw new ConfigError('fit cannot be called from onEpochEnd while another fit runs: return false to stop that one, then call fit again');
     const options = checkedOptions<FitOptions>('fit options', fitOptions, FIT_OPTION_KEYS);
     const epochs = options.epochs ?? 1;
     if (typeof epochs !== 'number' || !Number.isInteger(epochs) || epochs < 1 || epochs > MAX_EPOCHS) {
@@ -296,101 +373,238 @@ export class Sequential<W extends readonly (LayerTensors | null)[] = (LayerTenso
     const shuffle = options.shuffle ?? true;
     if (typeof shuffle !== 'boolean') throw new ConfigError(`shuffle must be true or false, got ${kindOf(shuffle)}`);
     if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new ConfigError(`onProgress must be a function, got ${kindOf(options.onProgress)}`);
+    if (options.onEpochEnd !== undefined && typeof options.onEpochEnd !== 'function') throw new ConfigError(`onEpochEnd must be a function, got ${kindOf(options.onEpochEnd)}`);
     const checkpointEvery = options.checkpointEvery ?? 1;
     if (typeof checkpointEvery !== 'number' || !Number.isInteger(checkpointEvery) || checkpointEvery < 0) {
       throw new ConfigError(`checkpointEvery must be a whole number ≥ 0, got ${kindOf(checkpointEvery)}`);
     }
-    const set = this.trainingSet(x, y);
+    const split = options.validationSplit;
+    if (split !== undefined && (typeof split !== 'number' || !(split > 0 && split < 1))) {
+      throw new ConfigError(`validationSplit must be a number between 0 and 1 (exclusive): the share of rows, taken from the end, to validate on; got ${kindOf(split)}`);
+    }
+    if (split !== undefined && options.validationData !== undefined) {
+      throw new ConfigError('give validationData or validationSplit, not both');
+    }
+    const validating = split !== undefined || options.validationData !== undefined;
+    const stopping = earlyStoppingOf(options.earlyStopping, validating);
+    const set = this.trainingSet(x, y, split ?? 0);
     const data = set.data;
+    const validation = options.validationData !== undefined ? this.validationSet(options.validationData) : set.validation;
     const batchSize = batchOption === 'full' ? data.rows : (batchOption ?? Math.min(DEFAULT_BATCH, data.rows));
     if (batchSize > data.rows) {
-      throw new DataError(`batchSize ${batchSize} is larger than the dataset (${data.rows} samples); use batchSize: 'full' for full-batch descent`);
+      throw new DataError(
+        `batchSize ${batchSize} is larger than the ${split !== undefined ? 'training part of the ' : ''}dataset (${data.rows} samples); use batchSize: 'full' for full-batch descent`,
+      );
     }
     const steps = Math.ceil(data.rows / batchSize);
     checkedSchedule(options.schedule, learningRate, this.stepsTrained + epochs * steps); // errors now, not when the fit's turn comes
     return this.run(async (e) => {
       this.adoptTrainingSet(e, set);
-      // By default a schedule spans this fit (from wherever the model's training stands when it starts).
-      const schedule = checkedSchedule(options.schedule, learningRate, this.stepsTrained + epochs * steps);
-      const group = stepGroup(optimizer);
-      optimizer.state.forEach((name) => this.usedStates.add(name));
-      // Divergence in this fit's first epoch can then still go back to where the fit started.
-      if (checkpointEvery > 0 && this.checkpointState?.epochs !== this.epochsTrained) await this.keepCheckpoint(e);
-      const history: History = { loss: [] };
-      const rule = { optimizer, settings };
-      await e.prepareFit(data, batchSize, rule); // upload and compile before the first epoch's clock starts
-      for (let epoch = 1; epoch <= epochs; epoch++) {
-        if (!this.engine) throw new DisposedError(`the model was disposed during fit, after ${epoch - 1} of ${epochs} epochs`);
-        const order = shuffle ? this.rng.permutation(data.rows) : new Uint32Array(data.rows).map((_, i) => i);
-        const started = performance.now();
-        let done = 0;
-        let weighted = 0;
-        const rowsOf = (s: number) => Math.min(batchSize, data.rows - s * batchSize);
-        const counted = optimizer.countsSteps ? (this.optimizerSteps[group] ?? 0) : 0;
-        const scalars = Array.from({ length: steps }, (_, s) => {
-          const lr = scheduledRate(schedule, learningRate, this.stepsTrained + s);
-          return { lr, ...optimizer.stepScalars(lr, counted + s + 1, settings), counter: this.stepsTrained + s };
-        });
-        const losses = await e.trainEpoch(data, order, batchSize, rule, scalars, (first, values) => {
-          values.forEach((l, i) => (weighted += l * rowsOf(first + i)));
-          done = first + values.length;
-          // The last group of an epoch is reported once, by the epoch's own report below.
-          if (done === steps) return;
-          const seen = Math.min(data.rows, done * batchSize);
-          options.onProgress?.({
-            epoch,
-            epochs,
-            step: done,
-            steps,
-            loss: weighted / seen,
-            samplesPerSecond: seen / Math.max(1e-3, (performance.now() - started) / 1000),
-            epochDone: false,
-          });
-        });
-        let epochLoss = 0;
-        losses.forEach((l, s) => (epochLoss += (l * rowsOf(s)) / data.rows));
-        if (!Number.isFinite(epochLoss)) {
-          const bad = losses.findIndex((l) => !Number.isFinite(l));
-          const where = `at epoch ${this.epochsTrained + 1} (epoch ${epoch} of this fit call), step ${bad + 1}`;
-          const restored = await this.restoreEpochStart(e);
-          throw new TrainingDivergedError(
-            `the training loss became ${losses[bad]} ${where}: lower the learning rate (now ${learningRate}) or rescale the inputs. ` +
-              (restored
-                ? `The model was restored to how it was before that epoch (weights, optimizer state, RNG), so fit can be called again.`
-                : `The weights and optimizer state are now not finite: setWeights(good) (which also resets the optimizer state) or Sequential.load(lastCheckpoint) to go on.`),
-          );
-        }
-        history.loss.push(epochLoss);
-        this.epochsTrained++;
-        this.stepsTrained += steps;
-        if (optimizer.countsSteps) this.optimizerSteps[group] = counted + steps;
-        if (checkpointEvery > 0 && epoch % checkpointEvery === 0) await this.keepCheckpoint(e);
-        options.onProgress?.({
-          epoch,
-          epochs,
-          step: steps,
-          steps,
-          loss: epochLoss,
-          samplesPerSecond: data.rows / Math.max(1e-3, (performance.now() - started) / 1000),
-          epochDone: true,
-        });
+      try {
+        return await this.trainEpochs(e, { ...options, epochs, batchSize, steps, shuffle, checkpointEvery, learningRate, optimizer, settings }, data, validation, stopping);
+      } finally {
+        // The validation set is uploaded once per fit (infer keeps its upload) and released here.
+        if (validation) e.release(validation.data);
       }
-      return history;
     });
   }
 
+  /** fit's epochs, run in the model's queue (see fit for the options, checked there). */
+  private async trainEpochs(
+    e: Engine,
+    o: FitRun,
+    data: Dataset,
+    validation: ValidationSet | null,
+    stopping: Required<EarlyStopping> & { given: boolean },
+  ): Promise<History> {
+    const { epochs, batchSize, steps, shuffle, checkpointEvery, learningRate, optimizer, settings } = o;
+    // By default a schedule spans this fit (from wherever the model's training stands when it starts).
+    const schedule = checkedSchedule(o.schedule, learningRate, this.stepsTrained + epochs * steps);
+    const group = stepGroup(optimizer);
+    optimizer.state.forEach((name) => this.usedStates.add(name));
+    // Divergence in this fit's first epoch can then still go back to where the fit started.
+    if (checkpointEvery > 0 && this.checkpointState?.epochs !== this.epochsTrained) await this.keepCheckpoint(e);
+    const history: History = { loss: [], stoppedEarly: false, bestEpoch: 0 };
+    if (validation) history.valLoss = [];
+    if (validation?.accuracy) history.valAccuracy = [];
+    let best = Infinity;
+    let wait = 0;
+    /** The training state after the best epoch, for restoreBest. */
+    let bestState: TrainingState | null = null;
+    const rule = { optimizer, settings };
+    await e.prepareFit(data, batchSize, rule); // upload and compile before the first epoch's clock starts
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      if (!this.engine) throw new DisposedError(`the model was disposed during fit, after ${epoch - 1} of ${epochs} epochs`);
+      const order = shuffle ? this.rng.permutation(data.rows) : new Uint32Array(data.rows).map((_, i) => i);
+      const started = performance.now();
+      let done = 0;
+      let weighted = 0;
+      const rowsOf = (s: number) => Math.min(batchSize, data.rows - s * batchSize);
+      const counted = optimizer.countsSteps ? (this.optimizerSteps[group] ?? 0) : 0;
+      const scalars = Array.from({ length: steps }, (_, s) => {
+        const lr = scheduledRate(schedule, learningRate, this.stepsTrained + s);
+        return { lr, ...optimizer.stepScalars(lr, counted + s + 1, settings), counter: this.stepsTrained + s };
+      });
+      const losses = await e.trainEpoch(data, order, batchSize, rule, scalars, (first, values) => {
+        values.forEach((l, i) => (weighted += l * rowsOf(first + i)));
+        done = first + values.length;
+        // The last group of an epoch is reported once, by the epoch's own report below.
+        if (done === steps) return;
+        const seen = Math.min(data.rows, done * batchSize);
+        o.onProgress?.({
+          epoch,
+          epochs,
+          step: done,
+          steps,
+          loss: weighted / seen,
+          samplesPerSecond: seen / Math.max(1e-3, (performance.now() - started) / 1000),
+          epochDone: false,
+        });
+      });
+      // The epoch's clock stops here: validation and the checkpoint are not training time.
+      const seconds = Math.max(1e-6, (performance.now() - started) / 1000);
+      let epochLoss = 0;
+      losses.forEach((l, s) => (epochLoss += (l * rowsOf(s)) / data.rows));
+      if (!Number.isFinite(epochLoss)) {
+        const bad = losses.findIndex((l) => !Number.isFinite(l));
+        const where = `at epoch ${this.epochsTrained + 1} (epoch ${epoch} of this fit call), step ${bad + 1}`;
+        const restored = await this.restoreEpochStart(e);
+        throw new TrainingDivergedError(
+          `the training loss became ${losses[bad]} ${where}: lower the learning rate (now ${learningRate}) or rescale the inputs. ` +
+            (restored
+              ? `The model was restored to how it was before that epoch (weights, optimizer state, RNG), so fit can be called again.`
+              : `The weights and optimizer state are now not finite: setWeights(good) (which also resets the optimizer state) or Sequential.load(lastCheckpoint) to go on.`),
+        );
+      }
+      history.loss.push(epochLoss);
+      this.epochsTrained++;
+      this.stepsTrained += steps;
+      if (optimizer.countsSteps) this.optimizerSteps[group] = counted + steps;
+      const kept = checkpointEvery > 0 && epoch % checkpointEvery === 0;
+      if (kept) await this.keepCheckpoint(e);
+
+      const scored = validation ? performance.now() : 0;
+      const val = validation ? await this.scored(e, validation.data, validation.rows) : null;
+      const validationSeconds = validation ? (performance.now() - scored) / 1000 : 0;
+      if (val && !Number.isFinite(val.loss)) {
+        throw new TrainingDivergedError(
+          `the validation loss became ${val.loss} after epoch ${this.epochsTrained} (epoch ${epoch} of this fit call) while the training loss is ${epochLoss}: ` +
+            `the validation inputs are likely on another scale than the training ones; rescale them. The epoch's training is kept.`,
+        );
+      }
+      if (val) {
+        history.valLoss!.push(val.loss);
+        if (val.accuracy !== undefined) history.valAccuracy?.push(val.accuracy);
+      }
+
+      const monitored = stopping.monitor === 'valLoss' ? val!.loss : epochLoss;
+      wait++;
+      if (monitored < best - stopping.minDelta) {
+        best = monitored;
+        history.bestEpoch = epoch;
+        wait = 0;
+        if (stopping.restoreBest) bestState = kept ? this.checkpointState : await this.state(e);
+      }
+      const stop = stopping.given && wait > 0 && wait >= stopping.patience;
+
+      const report: Progress = { epoch, epochs, step: steps, steps, loss: epochLoss, samplesPerSecond: data.rows / seconds, epochDone: true };
+      if (val) {
+        report.valLoss = val.loss;
+        if (val.accuracy !== undefined) report.valAccuracy = val.accuracy;
+      }
+      o.onProgress?.(report);
+      let goOn = true;
+      if (o.onEpochEnd) {
+        const info: EpochEnd = { epoch, epochs, loss: epochLoss, samplesPerSecond: data.rows / seconds, seconds, validationSeconds, bestEpoch: history.bestEpoch };
+        if (val) {
+          info.valLoss = val.loss;
+          if (val.accuracy !== undefined) info.valAccuracy = val.accuracy;
+        }
+        goOn = (await this.betweenEpochCall(() => o.onEpochEnd!(info))) !== false;
+      }
+      if ((stop || !goOn) && epoch < epochs) {
+        history.stoppedEarly = true;
+        break;
+      }
+    }
+    if (bestState && history.bestEpoch !== history.loss.length) {
+      if (!this.engine) throw new DisposedError('the model was disposed during fit, before its best epoch could be restored');
+      // Weights and optimizer state (with its step counts) from the best epoch; time (epochs, steps, RNG) goes on.
+      await this.restore(e, { ...bestState, rng: this.rng.getState(), epochs: this.epochsTrained, steps: this.stepsTrained });
+      if (checkpointEvery > 0) await this.keepCheckpoint(e);
+    }
+    return history;
+  }
+
   /**
-   * The dataset for x and y, checked and converted. The current upload is reused only for the same
-   * arrays with the same contents (a fingerprint of every value): arrays changed in place since the
+   * Runs an onEpochEnd callback; the model's calls it makes run meanwhile (see run), and fit goes on
+   * only once they are all done.
+   */
+  private async betweenEpochCall<T>(callback: () => T | Promise<T>): Promise<T> {
+    const between = { calls: Promise.resolve() as Promise<unknown> };
+    this.betweenEpochs = between;
+    try {
+      return await callback();
+    } finally {
+      for (let calls = between.calls; ; calls = between.calls) {
+        await calls;
+        if (calls === between.calls) break;
+      }
+      this.betweenEpochs = null;
+    }
+  }
+
+  /** Mean loss and, where it means something, accuracy of the network on a dataset with targets. */
+  private async scored(e: Engine, data: Dataset, rows: number): Promise<Evaluation> {
+    const { outputs, loss } = await e.infer(data);
+    const accuracy = classAccuracy(outputs, data.y!, rows, outputSize(this.config), this.config.loss);
+    return accuracy === null ? { loss: loss! } : { loss: loss!, accuracy };
+  }
+
+  /**
+   * The dataset for x and y, checked and converted, less its last `split` share of rows (which
+   * become the validation set). The current upload is reused only for the same arrays with the same
+   * contents (a fingerprint of every value) and the same split: arrays changed in place since the
    * last fit are uploaded again, never trained on stale.
    */
-  private trainingSet(x: Matrix, y: Targets): TrainingSet {
+  private trainingSet(x: Matrix, y: Targets, split: number): TrainingSet {
     const m = this.matrix(x);
-    const targets = toTargets(y, m.rows, outputSize(this.config), this.config.loss);
-    const fingerprint = `${m.rows}:${fingerprintOf(m.values)}:${fingerprintOf(targets)}`;
+    const cols = outputSize(this.config);
+    const targets = toTargets(y, m.rows, cols, this.config.loss);
+    const trainRows = split > 0 ? Math.floor(m.rows * (1 - split)) : m.rows;
+    if (trainRows < 1 || (split > 0 && trainRows >= m.rows)) {
+      throw new DataError(
+        `validationSplit ${split} of ${m.rows} samples leaves ${trainRows} to train on and ${m.rows - trainRows} to validate on: both need at least one; give more data or another split`,
+      );
+    }
+    const fingerprint = `${m.rows}:${trainRows}:${fingerprintOf(m.values)}:${fingerprintOf(targets)}`;
     const current = this.trainData;
     if (current && current.x === x && current.y === y && current.fingerprint === fingerprint) return current;
-    return { x, y, fingerprint, data: { rows: m.rows, x: m.values, y: targets } };
+    const inputs = this.config.inputSize;
+    const validation =
+      trainRows < m.rows
+        ? this.validationOf({ rows: m.rows - trainRows, x: m.values.slice(trainRows * inputs), y: targets.slice(trainRows * cols) })
+        : null;
+    const data =
+      trainRows < m.rows ? { rows: trainRows, x: m.values.slice(0, trainRows * inputs), y: targets.slice(0, trainRows * cols) } : { rows: m.rows, x: m.values, y: targets };
+    return { x, y, fingerprint, data, validation };
+  }
+
+  /** validationData checked and converted; its errors say that they are about the validation data. */
+  private validationSet(given: unknown): ValidationSet {
+    if (!Array.isArray(given) || given.length !== 2) {
+      throw new ConfigError(`validationData must be [x, y] (an array of two: inputs and targets, as fit takes them), got ${kindOf(given)}`);
+    }
+    const m = this.matrix(given[0] as Matrix, 'validationData x');
+    const targets = relabelled('validationData y', () => toTargets(given[1], m.rows, outputSize(this.config), this.config.loss));
+    return this.validationOf({ rows: m.rows, x: m.values, y: targets });
+  }
+
+  private validationOf(data: Dataset): ValidationSet {
+    // Whether evaluate() would report an accuracy for these targets (the outputs do not matter).
+    const accuracy = classAccuracy(new Float32Array(data.y!.length), data.y!, data.rows, outputSize(this.config), this.config.loss) !== null;
+    // A fresh Dataset per fit: its upload is released when that fit ends.
+    return { rows: data.rows, accuracy, data };
   }
 
   /**
@@ -430,9 +644,7 @@ export class Sequential<W extends readonly (LayerTensors | null)[] = (LayerTenso
     const data: Dataset = { rows: m.rows, x: m.values, y: targets };
     return this.run(async (e) => {
       try {
-        const { outputs, loss } = await e.infer(data);
-        const accuracy = classAccuracy(outputs, targets, m.rows, cols, this.config.loss);
-        return accuracy === null ? { loss: loss! } : { loss: loss!, accuracy };
+        return await this.scored(e, data, m.rows);
       } finally {
         e.release(data);
       }
@@ -593,7 +805,62 @@ const FIT_OPTION_KEYS = [
   'schedule',
   'onProgress',
   'checkpointEvery',
+  'validationData',
+  'validationSplit',
+  'earlyStopping',
+  'onEpochEnd',
 ] as const;
+const EARLY_STOPPING_KEYS = ['monitor', 'patience', 'minDelta', 'restoreBest'] as const;
+
+/** fit's checked options, as its epochs use them. */
+interface FitRun extends Omit<FitOptions, 'optimizer'> {
+  epochs: number;
+  batchSize: number;
+  steps: number;
+  shuffle: boolean;
+  checkpointEvery: number;
+  learningRate: number;
+  optimizer: OptimizerModule;
+  settings: OptimizerSettings;
+}
+
+/** A validation set converted for the engine, and whether evaluate() would report accuracy on it. */
+interface ValidationSet {
+  rows: number;
+  accuracy: boolean;
+  data: Dataset;
+}
+
+/** fit's earlyStopping checked, with its defaults; `given` is false without it (the best epoch is still tracked). */
+function earlyStoppingOf(given: unknown, validating: boolean): Required<EarlyStopping> & { given: boolean } {
+  const o = checkedOptions<EarlyStopping>('earlyStopping', given, EARLY_STOPPING_KEYS);
+  const monitor = oneOf('earlyStopping.monitor', o.monitor ?? (validating ? 'valLoss' : 'loss'), ['valLoss', 'loss'] as const);
+  if (monitor === 'valLoss' && !validating) {
+    throw new ConfigError("earlyStopping.monitor 'valLoss' needs validation data: give validationData or validationSplit, or monitor 'loss'");
+  }
+  const patience = o.patience ?? 0;
+  if (typeof patience !== 'number' || !Number.isInteger(patience) || patience < 0) {
+    throw new ConfigError(`earlyStopping.patience must be a whole number ≥ 0 (epochs without improvement before stopping), got ${kindOf(patience)}`);
+  }
+  const minDelta = o.minDelta ?? 0;
+  if (typeof minDelta !== 'number' || !Number.isFinite(minDelta) || minDelta < 0) {
+    throw new ConfigError(`earlyStopping.minDelta must be a finite number ≥ 0 (how much lower than the best an improvement must be), got ${kindOf(minDelta)}`);
+  }
+  const restoreBest = o.restoreBest ?? false;
+  if (typeof restoreBest !== 'boolean') throw new ConfigError(`earlyStopping.restoreBest must be true or false, got ${kindOf(restoreBest)}`);
+  return { monitor, patience, minDelta, restoreBest, given: given !== undefined && given !== null };
+}
+
+/** Runs a conversion, naming `what` in its ShapeError or DataError. */
+function relabelled<T>(what: string, convert: () => T): T {
+  try {
+    return convert();
+  } catch (error) {
+    if (error instanceof ShapeError) throw new ShapeError(`${what}: ${error.message}`);
+    if (error instanceof DataError) throw new DataError(`${what}: ${error.message}`);
+    throw error;
+  }
+}
 /** fit's default batch size (smaller datasets train full-batch). */
 const DEFAULT_BATCH = 32;
 
@@ -603,6 +870,8 @@ interface TrainingSet {
   /** Row count and hashes of the converted values, to notice arrays changed in place. */
   fingerprint: string;
   data: Dataset;
+  /** The rows validationSplit set aside (null without it). */
+  validation: ValidationSet | null;
 }
 
 /** A bound that catches absurd values (1e9 epochs would never return); call fit again to go on. */
