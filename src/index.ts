@@ -3,7 +3,7 @@
 // this package: the directive is kept in dist/index.d.ts so that a consumer's tsc loads them itself.
 /// <reference types="@webgpu/types" preserve="true" />
 export { GpuContext, type AdapterDescription, type ContextOptions, type GpuStats } from './gpu/context.js';
-export { Sequential, type Evaluation, type FitOptions, type Gradients, type History, type LayerTensors, type LayerValues, type ModelOptions, type ModelSummary, type Progress, type WeightsOf } from './model/sequential.js';
+export { Sequential, type Evaluation, type FitOptions, type Gradients, type History, type LayerTensors, type LayerValues, type ModelOptions, type ModelSummary, type Progress, type WeightsOf, type EpochEnd, type EarlyStopping } from './model/sequential.js';
 export type { Conv2dSpec, DenseSpec, DropoutSpec, FlattenSpec, LayerConfig, LayerNormSpec, LayerSpec, NetConfig, Pool2dSpec } from './model/config.js';
 export { Rng } from './model/rng.js';
 export * from './errors.js';

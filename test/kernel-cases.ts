@@ -870,6 +870,50 @@ for (const [rows, features, limit] of LAYER_NORM_CASES) {
   });
 }
 
+// ---- split-K weight gradient (conv2d's ∂W) ---------------------------------------------------------
+// denseBackwardWeightsSplit's parts against the twin, chunk by chunk (each part a sum of ≤ chunk
+// terms: 2e-6·chunk), then sumParts adding them (2e-6·parts·|max part| + 1e-5·|cpu|); the
+// context's own matmul core, short last chunk, K not a multiple of 4.
+for (const [rows, chunk, nIn, nOut] of [[37, 8, 25, 8], [1000, 132, 5, 3], [64, 64, 18, 20]]) {
+  add('convolution', `split-K weight gradient: ${rows} rows in chunks of ${chunk}, ${nIn}→${nOut}, then sumParts`, async (ctx) => {
+    const parts = Math.ceil(rows / chunk);
+    const partStride = Math.ceil((nIn * nOut) / 64) * 64;
+    const biasStride = Math.ceil(nOut / 64) * 64;
+    const delta = randomArray(rows + 1, rows * nOut);
+    const x = randomArray(rows + 2, rows * nIn);
+    const dwParts = new Float32Array(parts * partStride);
+    const dbParts = new Float32Array(parts * biasStride);
+    cpu.denseBackwardWeightsSplit(dwParts, dbParts, delta, x, rows, chunk, nIn, nOut, partStride, biasStride);
+    // K_TAIL from the last chunk when it is short of a multiple of 4 (as src/layers/conv2d.ts does).
+    const last = rows - (parts - 1) * chunk;
+    const launch = matmulLaunch(ctx.matmul, nOut, nIn, last % 4 ? last : chunk);
+    const out = await runKernel(ctx, 'denseBackwardWeightsSplit', {
+      constants: { TRANS_A: true, ROW_SUMS: true, ...launch.constants },
+      uniforms: { params: { rows, chunk, nIn, nOut, partStride, biasStride } },
+      buffers: { delta, x, dwParts: new Float32Array(dwParts.length), dbParts: new Float32Array(dbParts.length) },
+      workgroups: [launch.workgroups[0], launch.workgroups[1], parts],
+      matmulCore: launch.core,
+    });
+    const dw = new Float32Array(nIn * nOut);
+    cpu.sumParts(dw, dwParts, nIn * nOut, parts, partStride);
+    const summed = await runKernel(ctx, 'sumParts', {
+      uniforms: { params: { count: nIn * nOut, parts, stride: partStride } },
+      buffers: { src: dwParts, out: new Float32Array(nIn * nOut).fill(NaN) },
+      workgroups: elementwiseWorkgroups(nIn * nOut),
+    });
+    const whole = new Float32Array(nIn * nOut);
+    cpu.denseBackwardWeights(whole, new Float32Array(nOut), delta, x, rows, nIn, nOut);
+    return {
+      checks: [
+        check('dwParts', out.dwParts, dwParts, 2e-6 * chunk),
+        check('dbParts', out.dbParts, dbParts, 2e-6 * chunk),
+        check('sumParts', summed.out, dw, 2e-6 * parts),
+        check('parts add up to the whole ∂W', dw, whole, 2e-6 * rows),
+      ],
+    };
+  });
+}
+
 /** Every kernel case, in a fixed order; names are unique. */
 export const KERNEL_CASES: readonly KernelCase[] = cases;
 

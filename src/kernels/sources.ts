@@ -33,6 +33,8 @@ import matmulSharedLib from '../../shaders/lib/matmul_shared.wgsl?raw';
 import matmulTiledLib from '../../shaders/lib/matmul_tiled.wgsl?raw';
 import conv2dForward from '../../shaders/conv2d_forward.wgsl?raw';
 import im2col from '../../shaders/im2col.wgsl?raw';
+import denseBackwardWeightsSplit from '../../shaders/dense_backward_weights_split.wgsl?raw';
+import sumParts from '../../shaders/sum_parts.wgsl?raw';
 import col2im from '../../shaders/col2im.wgsl?raw';
 import transposeBatched from '../../shaders/transpose_batched.wgsl?raw';
 import conv2dBackwardInput from '../../shaders/conv2d_backward_input.wgsl?raw';
@@ -70,6 +72,8 @@ export const KERNEL_SOURCES = {
   gradNormPartial: [gradNormPartial],
   gradNormScale: [gradNormScale],
   im2col: [im2col],
+  denseBackwardWeightsSplit: [denseBackwardWeightsSplit],
+  sumParts: [sumParts],
   col2im: [col2im],
   transposeBatched: [transposeBatched],
   conv2dForward: [conv2dForward],
@@ -103,7 +107,7 @@ const MATMUL_CORES: Record<MatmulCore, string[]> = {
 const QUAD_DIRECTIVES = 'enable subgroups;\ndiagnostic(off, subgroup_uniformity);';
 
 export function usesMatmul(name: KernelName): boolean {
-  return name === 'matmul' || name === 'denseForward' || name === 'denseBackwardInput' || name === 'denseBackwardWeights';
+  return name === 'matmul' || name === 'denseForward' || name === 'denseBackwardInput' || name === 'denseBackwardWeights' || name === 'denseBackwardWeightsSplit';
 }
 
 export function kernelSource(name: KernelName, core: MatmulCore): string {

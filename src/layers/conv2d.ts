@@ -57,6 +57,22 @@ function dims(l: LayerViews<Conv2dConfig>) {
   return { geometry: { batch: l.rows, inC, inH, inW, kh, kw, sh, sw, ph, pw, outH, outW }, filters, pixels: outH * outW, depth: inC * kh * kw };
 }
 
+/** Rows of ∂W's sum per split-K chunk (a multiple of 4; at most one chunk per batch row). */
+const SPLIT_ROWS = 512;
+const align64 = (n: number) => Math.ceil(n / 64) * 64;
+
+/** How ∂W's sum over m rows is cut: parts of `chunk` rows, each part's ∂W and ∂b at 256-byte strides. */
+function splitOf(rows: number, m: number, filters: number, depth: number) {
+  const parts = Math.max(1, Math.min(rows, Math.ceil(m / SPLIT_ROWS)));
+  const chunk = Math.ceil(m / parts / 4) * 4;
+  const count = Math.ceil(m / chunk);
+  return { parts: count, chunk, last: m - (count - 1) * chunk, partStride: align64(filters * depth), biasStride: align64(filters) };
+}
+
+function sum(src: View, out: View, count: number, parts: number, stride: number): Invocation {
+  return { kernel: 'sumParts', tensors: { src, out }, params: { count, parts, stride }, constants: {}, grid: { kind: 'elementwise', count } };
+}
+
 /** U as the matmul cores see it: [rows·outH·outW, filters] (NHWC), from or to the layers' NCHW. */
 function transpose(src: View, out: View, batch: number, rows: number, cols: number): Invocation {
   return { kernel: 'transposeBatched', tensors: { src, out }, params: { batch, rows, cols }, constants: {}, grid: { kind: 'elementwise', count: batch * rows * cols } };
@@ -92,12 +108,19 @@ export const conv2d: LayerModule<Conv2dConfig> = {
     ];
   },
   // cols: the patch matrix (then its gradient); nhwc: U, then δ, as [outH·outW, filters] per row;
-  // znhwc: σ(U) as the dense kernel writes it (unused when linear).
+  // znhwc: σ(U) as the dense kernel writes it (unused when linear); parts: split-K partial sums.
   scratch: (layer, inShape) => {
     const [, outH, outW] = conv2d.outputShape(layer, inShape);
     const [kh, kw] = layer.kernelSize;
     const pixels = outH * outW;
-    return { cols: { width: pixels * inShape[0] * kh * kw }, nhwc: { width: pixels * layer.filters }, znhwc: { width: pixels * layer.filters } };
+    const depth = inShape[0] * kh * kw;
+    // parts: split-K partial ∂W and ∂b, at most one part per row (splitOf).
+    return {
+      cols: { width: pixels * depth },
+      nhwc: { width: pixels * layer.filters },
+      znhwc: { width: pixels * layer.filters },
+      parts: { width: align64(layer.filters * depth) + align64(layer.filters) },
+    };
   },
   ownsZ: (layer) => layer.activation !== 'linear',
   fusesActivationGrad: false,
@@ -119,19 +142,40 @@ export const conv2d: LayerModule<Conv2dConfig> = {
     ];
   },
   // Leaves δ as [rows·outH·outW, filters] in nhwc for backwardInput, which the planner runs after it.
+  // ∂W sums over every output pixel of the batch (36,864 rows for MNIST's first layer at batch 64)
+  // into a small output (8×25): split-K, so that more than a handful of invocations share it.
   backwardParams: (l) => {
     const { filters, pixels, depth } = dims(l);
     const m = l.rows * pixels;
-    const { cols, nhwc } = l.scratch;
+    const { cols, nhwc, parts } = l.scratch;
+    const split = splitOf(l.rows, m, filters, depth);
+    const toNhwc = transpose(l.delta, nhwc, l.rows, filters, pixels);
+    if (split.parts === 1) {
+      return [
+        toNhwc,
+        {
+          kernel: 'denseBackwardWeights',
+          tensors: { delta: nhwc, x: cols, dw: l.grads.weight, db: l.grads.bias },
+          params: { batch: m, nIn: depth, nOut: filters },
+          constants: { TRANS_A: true, ROW_SUMS: true },
+          grid: { kind: 'matmul', rows: filters, cols: depth, depth: m },
+        },
+      ];
+    }
+    const dwParts = { buffer: parts.buffer, offset: 0, length: split.parts * split.partStride };
+    const dbParts = { buffer: parts.buffer, offset: split.parts * split.partStride, length: split.parts * split.biasStride };
     return [
-      transpose(l.delta, nhwc, l.rows, filters, pixels),
+      toNhwc,
       {
-        kernel: 'denseBackwardWeights',
-        tensors: { delta: nhwc, x: cols, dw: l.grads.weight, db: l.grads.bias },
-        params: { batch: m, nIn: depth, nOut: filters },
+        kernel: 'denseBackwardWeightsSplit',
+        tensors: { delta: nhwc, x: cols, dwParts, dbParts },
+        params: { rows: m, chunk: split.chunk, nIn: depth, nOut: filters, partStride: split.partStride, biasStride: split.biasStride },
         constants: { TRANS_A: true, ROW_SUMS: true },
-        grid: { kind: 'matmul', rows: filters, cols: depth, depth: m },
+        // depth sets K_TAIL: the short last chunk's when it is not a multiple of 4.
+        grid: { kind: 'matmul', rows: filters, cols: depth, depth: split.last % 4 ? split.last : split.chunk, splits: split.parts },
       },
+      sum(dwParts, l.grads.weight, filters * depth, split.parts, split.partStride),
+      sum(dbParts, l.grads.bias, filters, split.parts, split.biasStride),
     ];
   },
   // ∂cols = δ·W into cols (backwardParams is done with the patches), then col2im into ∂ℓ/∂Z below.

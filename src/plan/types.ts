@@ -23,7 +23,8 @@ export interface View {
 export type Grid =
   | { kind: 'elementwise'; count: number }
   | { kind: 'optimizer'; count: number }
-  | { kind: 'matmul'; rows: number; cols: number; depth: number }
+  /** `splits`: that many layers of workgroups in z (split-K chunks), default 1. */
+  | { kind: 'matmul'; rows: number; cols: number; depth: number; splits?: number }
   | { kind: 'perRow'; rows: number }
   /** One workgroup per item (a reduction inside each), grid-striding when items exceed the limit. */
   | { kind: 'workgroupPerItem'; count: number }

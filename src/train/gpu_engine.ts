@@ -303,7 +303,8 @@ export class GpuEngine implements Engine {
     switch (grid.kind) {
       case 'matmul': {
         const launch = matmulLaunch(this.ctx.matmul, grid.rows, grid.cols, grid.depth);
-        return { pipeline: pipeline(this.ctx, inv.kernel, { ...inv.constants, ...launch.constants }, launch.core), workgroups: launch.workgroups };
+        const [x, y] = launch.workgroups;
+        return { pipeline: pipeline(this.ctx, inv.kernel, { ...inv.constants, ...launch.constants }, launch.core), workgroups: [x, y, grid.splits ?? 1] };
       }
       case 'elementwise':
         return { pipeline: pipeline(this.ctx, inv.kernel, inv.constants), workgroups: elementwiseWorkgroups(grid.count, limit) };
