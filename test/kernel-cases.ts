@@ -870,6 +870,31 @@ for (const [rows, features, limit] of LAYER_NORM_CASES) {
   });
 }
 
+// ---- conv2d's forward GEMM, stored NCHW -------------------------------------------------------------
+// conv2dGemmForward against its twin (the dense forward then a per-sample transpose): U and Z, sums
+// of nIn + 1 terms (2e-6·(nIn + 1)), with the context's matmul core; K not a multiple of 4, one and
+// several samples, filters below and above one 16-wide block.
+for (const [rows, pixels, nIn, nOut, act] of [[3, 7, 25, 8, 'relu'], [1, 16, 12, 20, 'tanh'], [5, 9, 200, 16, 'linear']] as const) {
+  add('convolution', `conv2dGemmForward: ${rows} samples × ${pixels} pixels, ${nIn}→${nOut}, ${act}, NCHW store`, async (ctx) => {
+    const m = rows * pixels;
+    const x = randomArray(m + 3, m * nIn);
+    const w = randomArray(nIn + 5, nOut * nIn);
+    const bias = randomArray(nOut + 7, nOut);
+    const u = new Float32Array(m * nOut);
+    const z = new Float32Array(m * nOut);
+    cpu.conv2dGemmForward(u, z, x, w, bias, m, nIn, nOut, pixels, act, 0.01);
+    const launch = matmulLaunch(ctx.matmul, m, nOut, nIn);
+    const out = await runKernel(ctx, 'conv2dGemmForward', {
+      constants: { ACTIVATION: ACTIVATION_ID[act], SLOPE: 0, TRANS_B: true, ...launch.constants },
+      uniforms: { params: { batch: m, nIn, nOut, pixels } },
+      buffers: { x, w, bias, u: new Float32Array(u.length).fill(NaN), z: new Float32Array(z.length).fill(NaN) },
+      workgroups: launch.workgroups,
+      matmulCore: launch.core,
+    });
+    return { checks: [check('u', out.u, u, 2e-6 * (nIn + 1)), check('z', out.z, z, 2e-6 * (nIn + 1))] };
+  });
+}
+
 // ---- split-K weight gradient (conv2d's ∂W) ---------------------------------------------------------
 // denseBackwardWeightsSplit's parts against the twin, chunk by chunk (each part a sum of ≤ chunk
 // terms: 2e-6·chunk), then sumParts adding them (2e-6·parts·|max part| + 1e-5·|cpu|); the

@@ -9,9 +9,10 @@
  * With them a convolution is a dense layer over patches: U = cols·Wᵀ + b (W [filters, inC·kh·kw]),
  * ∂W = δᵀ·cols, ∂b = Σ δ, ∂cols = δ·W, with δ and U as [batch·outH·outW, filters].
  */
-import type { FloatArray } from '../types.js';
+import type { ElementwiseActivation, FloatArray } from '../types.js';
 import { checkLength } from './check.js';
 import { windowOutput } from './conv_shape.js';
+import { denseForward } from './dense_forward.js';
 
 export interface ConvGeometry {
   batch: number;
@@ -89,4 +90,30 @@ export function transposeBatched(out: FloatArray, src: FloatArray, batch: number
     const base = n * rows * cols;
     for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[base + j * rows + i] = src[base + i * cols + j];
   }
+}
+
+/**
+ * conv2d_gemm_forward: the dense forward over the patch matrix (cols [rows·pixels, nIn], W [nOut,
+ * nIn]), stored NCHW: U[n, f, p] = cols[n·pixels + p, ·]·W[f, ·] + b[f], Z = σ(U). Overwrites u, z.
+ */
+export function conv2dGemmForward(
+  u: FloatArray,
+  z: FloatArray,
+  cols: FloatArray,
+  w: FloatArray,
+  bias: FloatArray,
+  m: number,
+  nIn: number,
+  nOut: number,
+  pixels: number,
+  activation: ElementwiseActivation,
+  slope: number,
+): void {
+  checkLength('conv2dGemmForward u', u, m * nOut);
+  checkLength('conv2dGemmForward z', z, m * nOut);
+  const pu = new Float64Array(m * nOut);
+  const pz = new Float64Array(m * nOut);
+  denseForward(pu, pz, cols, w, bias, m, nIn, nOut, activation, slope);
+  transposeBatched(u, pu, m / pixels, pixels, nOut);
+  transposeBatched(z, pz, m / pixels, pixels, nOut);
 }

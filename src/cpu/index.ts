@@ -28,5 +28,5 @@ export { maxPool2dForward, maxPool2dBackward, type IndexArray } from './max_pool
 export { avgPool2dForward, avgPool2dBackward } from './avg_pool2d.js';
 export { dropoutBits, dropoutThreshold, dropoutScale, dropoutForwardHashed, dropoutBackward, pcgHash, DROPOUT_BITS_RANGE } from './dropout.js';
 export { layerNormForward, layerNormBackwardInput, layerNormBackwardParams } from './layer_norm.js';
-export { col2im, im2col, transposeBatched, type ConvGeometry } from './im2col.js';
+export { col2im, conv2dGemmForward, im2col, transposeBatched, type ConvGeometry } from './im2col.js';
 export { denseBackwardWeightsSplit, sumParts } from './sum_parts.js';

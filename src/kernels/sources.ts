@@ -33,6 +33,7 @@ import matmulSharedLib from '../../shaders/lib/matmul_shared.wgsl?raw';
 import matmulTiledLib from '../../shaders/lib/matmul_tiled.wgsl?raw';
 import conv2dForward from '../../shaders/conv2d_forward.wgsl?raw';
 import im2col from '../../shaders/im2col.wgsl?raw';
+import conv2dGemmForward from '../../shaders/conv2d_gemm_forward.wgsl?raw';
 import denseBackwardWeightsSplit from '../../shaders/dense_backward_weights_split.wgsl?raw';
 import sumParts from '../../shaders/sum_parts.wgsl?raw';
 import col2im from '../../shaders/col2im.wgsl?raw';
@@ -72,6 +73,7 @@ export const KERNEL_SOURCES = {
   gradNormPartial: [gradNormPartial],
   gradNormScale: [gradNormScale],
   im2col: [im2col],
+  conv2dGemmForward: [conv2dGemmForward, activationLib],
   denseBackwardWeightsSplit: [denseBackwardWeightsSplit],
   sumParts: [sumParts],
   col2im: [col2im],
@@ -107,7 +109,7 @@ const MATMUL_CORES: Record<MatmulCore, string[]> = {
 const QUAD_DIRECTIVES = 'enable subgroups;\ndiagnostic(off, subgroup_uniformity);';
 
 export function usesMatmul(name: KernelName): boolean {
-  return name === 'matmul' || name === 'denseForward' || name === 'denseBackwardInput' || name === 'denseBackwardWeights' || name === 'denseBackwardWeightsSplit';
+  return name === 'matmul' || name === 'denseForward' || name === 'denseBackwardInput' || name === 'denseBackwardWeights' || name === 'denseBackwardWeightsSplit' || name === 'conv2dGemmForward';
 }
 
 export function kernelSource(name: KernelName, core: MatmulCore): string {

@@ -69,6 +69,7 @@ export const CPU_TWINS: Partial<Record<KernelName, Twin>> = {
   rmspropUpdate: (t, p, c, s) => cpu.rmspropUpdate(f(t.w), f(t.v), f(t.g), p.count, s.lr, p.rho, p.epsilon, p.weightDecay, scaleOf(t, c)),
   denseBackwardWeightsSplit: (t, p) => cpu.denseBackwardWeightsSplit(f(t.dwParts), f(t.dbParts), f(t.delta), f(t.x), p.rows, p.chunk, p.nIn, p.nOut, p.partStride, p.biasStride),
   sumParts: (t, p) => cpu.sumParts(f(t.out), f(t.src), p.count, p.parts, p.stride),
+  conv2dGemmForward: (t, p, c) => cpu.conv2dGemmForward(f(t.u), f(t.z), f(t.x), f(t.w), f(t.bias), p.batch, p.nIn, p.nOut, p.pixels, act(c), slope(c)),
   im2col: (t, p) => cpu.im2col(f(t.cols), f(t.x), p as unknown as cpu.ConvGeometry),
   col2im: (t, p) => cpu.col2im(f(t.dx), f(t.dcols), p as unknown as cpu.ConvGeometry),
   transposeBatched: (t, p) => cpu.transposeBatched(f(t.out), f(t.src), p.batch, p.rows, p.cols),

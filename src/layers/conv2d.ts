@@ -124,21 +124,20 @@ export const conv2d: LayerModule<Conv2dConfig> = {
   },
   ownsZ: (layer) => layer.activation !== 'linear',
   fusesActivationGrad: false,
-  forward: (l) => {
+  forward: (l): Invocation[] => {
     const { geometry, filters, pixels, depth } = dims(l);
     const m = l.rows * pixels;
-    const { cols, nhwc, znhwc } = l.scratch;
+    const { cols, znhwc } = l.scratch;
     return [
       { kernel: 'im2col', tensors: { x: l.input, cols }, params: geometry, constants: {}, grid: { kind: 'elementwise', count: m * depth } },
       {
-        kernel: 'denseForward',
-        tensors: { x: cols, w: l.params.weight, bias: l.params.bias, u: nhwc, z: znhwc },
-        params: { batch: m, nIn: depth, nOut: filters },
+        kernel: 'conv2dGemmForward',
+        // With a linear activation Z is U: the kernel's Z goes to scratch.
+        tensors: { x: cols, w: l.params.weight, bias: l.params.bias, u: l.u, z: l.layer.activation === 'linear' ? znhwc : l.z },
+        params: { batch: m, nIn: depth, nOut: filters, pixels },
         constants: { ...activationConstants(elementwise(l.layer.activation), l.layer.slope), TRANS_B: true },
         grid: { kind: 'matmul', rows: m, cols: filters, depth },
       },
-      transpose(nhwc, l.u, l.rows, pixels, filters),
-      ...(l.layer.activation === 'linear' ? [] : [transpose(znhwc, l.z, l.rows, pixels, filters)]),
     ];
   },
   // Leaves δ as [rows·outH·outW, filters] in nhwc for backwardInput, which the planner runs after it.
