@@ -681,6 +681,7 @@ const POOL_SHAPES: [number, number, number, number, number, number, number, numb
   [5, 1, 9, 6, 3, 1, 2, 1],
   [3, 2, 7, 8, 2, 2, 3, 3],
   [1, 3, 1, 5, 1, 3, 1, 1],
+  [3, 2, 6, 8, 2, 2, 2, 2], // windows tile the input: the TILED path too
 ];
 /** Max then average pooling, forward and backward; `ties` rounds x to multiples of 0.5 (many equal maxima). */
 function addPoolCase([batch, channels, inH, inW, kh, kw, sh, sw]: number[], ties: boolean, limit?: number) {
@@ -714,7 +715,18 @@ function addPoolCase([batch, channels, inH, inW, kh, kw, sh, sw]: number[], ties
       buffers: { delta, argmax, dx: new Float32Array(inLen).fill(NaN) },
       workgroups: elementwiseWorkgroups(inLen, limit),
     });
+    // Windows that tile the input exactly also run the kernel's TILED path (one invocation per window).
+    const tiled = sh === kh && sw === kw && inH === outH * kh && inW === outW * kw;
+    const mt = tiled
+      ? await runKernel(ctx, 'maxPool2dBackward', {
+          constants: { TILED: true },
+          uniforms: { params },
+          buffers: { delta, argmax, dx: new Float32Array(inLen).fill(NaN) },
+          workgroups: elementwiseWorkgroups(outLen, limit),
+        })
+      : null;
     const checks: Check[] = [
+      ...(mt ? [check('max dx (TILED)', mt.dx, dx, 0, 0)] : []),
       check('max y', mf.y, y, 0, 0),
       check('max argmax', new Uint32Array(mf.argmax.buffer, mf.argmax.byteOffset, outLen), argmax, 0, 0),
       check('max dx', mb.dx, dx, 2e-6 * covering),
@@ -753,6 +765,7 @@ function addPoolCase([batch, channels, inH, inW, kh, kw, sh, sw]: number[], ties
 for (const [index, shape] of POOL_SHAPES.entries()) addPoolCase(shape, false, index === 1 ? 1 : undefined);
 addPoolCase([2, 3, 7, 8, 3, 3, 1, 1], true);
 addPoolCase([1, 2, 6, 9, 2, 3, 2, 2], true);
+addPoolCase([2, 2, 6, 8, 2, 2, 2, 2], true); // ties where the windows tile the input (TILED)
 
 // ---- dropout and layer norm ---------------------------------------------------------------------
 // Here the CPU side runs through CPU_TWINS (src/kernels/twins.ts: the CPU engine's interpreter)

@@ -64,13 +64,15 @@ function pool2d(type: Pool2dConfig['type']): LayerModule<Pool2dConfig> {
     backwardParams: () => [],
     backwardInput: (l, prev): Invocation[] => {
       const params = dims(l);
-      const count = l.rows * features(l.inShape);
+      // Max pooling over windows that tile the input: one invocation per window (the kernel's TILED).
+      const tiled = max && params.sh === params.kh && params.sw === params.kw && params.inH === params.outH * params.kh && params.inW === params.outW * params.kw;
+      const count = tiled ? l.rows * features(l.outShape) : l.rows * features(l.inShape);
       return [
         {
           kernel: max ? 'maxPool2dBackward' : 'avgPool2dBackward',
           tensors: max ? { delta: l.delta, argmax: l.scratch.argmax, dx: prev.gradZ } : { delta: l.delta, dx: prev.gradZ },
           params,
-          constants: {},
+          constants: tiled ? { TILED: true } : {},
           grid: { kind: 'elementwise', count },
         },
       ];
