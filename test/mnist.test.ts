@@ -181,7 +181,7 @@ describe('train-mnist flags', () => {
   it('--model cnn takes the CNN defaults, which explicit flags override, and refuses the MLP-only flags', () => {
     const cnn = parse('--model', 'cnn');
     expect(cnn).toEqual({ ...DEFAULTS, ...CNN_DEFAULTS, model: 'cnn' });
-    expect(parse('--model=cnn', '--batch', '32', '--epochs', '2', '--lr', '0.1')).toMatchObject({ batchSize: 32, epochs: 2, learningRate: 0.1, warmup: 500 });
+    expect(parse('--model=cnn', '--batch', '32', '--epochs', '2', '--lr', '0.1')).toMatchObject({ batchSize: 32, epochs: 2, learningRate: 0.1, warmup: 250 });
     expect(parse('--model', 'cnn', '--optimizer', 'adam').learningRate).toBeNull(); // adam's own default rate then
     expect(() => parse('--model', 'cnn', '--layers', '64')).toThrow(/--layers shapes the MLP; --model cnn trains the fixed CNN/);
     expect(() => parse('--model', 'rnn')).toThrow(/--model must be one of mlp, cnn; got "rnn"/);
