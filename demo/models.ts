@@ -3,6 +3,7 @@
 // CNN as [1, 28, 28], channel-major, which for one channel is the same row), and both end in a
 // 10-unit layer whose activation follows the loss.
 import type { Activation, LayerSpec, NetConfig } from '../src/index';
+import { MNIST_CNN_LAYERS } from '../scripts/mnist-cnn';
 import { CLASSES, PIXELS } from './data';
 
 export const MODEL_KINDS = ['mlp', 'cnn'] as const;
@@ -11,19 +12,8 @@ export type ModelKind = (typeof MODEL_KINDS)[number];
 /** The CNN's input: one channel of 28×28 pixels. */
 export const CNN_INPUT_SHAPE: [number, number, number] = [1, 28, 28];
 
-/**
- * A copy of MNIST_CNN_LAYERS in scripts/train-args.ts (that module imports node:fs, which a page
- * cannot load). e2e/demo.test.ts checks that the two are equal: change both together.
- */
-export const CNN_LAYERS = [
-  { type: 'conv2d', filters: 8, kernelSize: 5, activation: 'relu' },
-  { type: 'maxPool2d', poolSize: 2 },
-  { type: 'conv2d', filters: 16, kernelSize: 5, activation: 'relu' },
-  { type: 'maxPool2d', poolSize: 2 },
-  { type: 'flatten' },
-  { type: 'dropout', rate: 0.25 },
-  { units: 10, activation: 'softmax' },
-] as const satisfies readonly LayerSpec[];
+/** The CLI's CNN (scripts/mnist-cnn.ts), the same object. */
+export const CNN_LAYERS = MNIST_CNN_LAYERS;
 
 /** Sequential.create's network options for a preset; `output` replaces the last layer's activation. */
 export function networkOptions(

@@ -6,6 +6,7 @@ import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { MNIST_CLASSES, MNIST_DEFAULT_TEST, MNIST_DEFAULT_TRAIN, MNIST_PACKAGE_IMAGES } from '../src/io/mnist';
 import type { DenseSpec, LayerSpec } from '../src/index';
+import { MNIST_CNN_LAYERS } from './mnist-cnn';
 import { SCHEDULES, type Schedule } from '../src/train/schedules';
 import {
   INITIALIZERS,
@@ -58,26 +59,7 @@ export interface TrainConfig {
   resume: string | null;
 }
 
-/**
- * The CNN of `--model cnn`, LeNet-5-like (322,560 multiply-adds a sample forward), and its defaults,
- * chosen in a search with TensorFlow on CPU standing in for the engine (same split, same init and
- * optimizer definitions, batch 64, last-epoch held-out accuracy): momentum 0.9, lr 0.05, cosine to 0
- * per step after a 500-step linear warm-up, 12 epochs gave 98.25 / 97.95 / 98.25 / 98.20 / 97.85 /
- * 98.15 / 97.85% for seeds 1–7 (mean 98.07); 10 epochs with a 250-step warm-up gave 98.00 / 98.00 /
- * 98.35% for seeds 1–3 at 5/6 of the cost, so those are the defaults (12 epochs did not fit the
- * 3-minute budget on SwiftShader). Dropout 0.25 before the output and the warm-up each added
- * 0.1–0.3 points; a dense hidden layer, weight decay, Adam (97.3–97.6%), Nesterov, 3×3 'same'
- * kernels and lr 0.03 or 0.1 did not help; 8 epochs cost 0.4 points.
- */
-export const MNIST_CNN_LAYERS = [
-  { type: 'conv2d', filters: 8, kernelSize: 5, activation: 'relu' },
-  { type: 'maxPool2d', poolSize: 2 },
-  { type: 'conv2d', filters: 16, kernelSize: 5, activation: 'relu' },
-  { type: 'maxPool2d', poolSize: 2 },
-  { type: 'flatten' },
-  { type: 'dropout', rate: 0.25 },
-  { units: 10, activation: 'softmax' },
-] as const satisfies readonly LayerSpec[];
+export { MNIST_CNN_LAYERS };
 
 /**
  * Defaults, chosen by experiment for a 2-core machine without a GPU (WebGPU on SwiftShader), where
