@@ -1,6 +1,6 @@
 // Command-line flags of scripts/train-mnist.ts (`npm run train -- --help`). No dependencies: a small
 // parser that accepts `--flag value` and `--flag=value` and rejects anything it does not know, and
-// checkPaths, which checks --resume and --save on the file system before anything else starts.
+// checkPaths, which checks --resume, --save and --onnx on the file system before anything else starts.
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -57,6 +57,8 @@ export interface TrainConfig {
   save: string | null;
   /** Continue from this checkpoint (its model replaces --layers/--activation/--loss/--init/--seed). */
   resume: string | null;
+  /** Write the trained model as ONNX (model.toOnnx()) here after the last epoch (null: don't). */
+  onnx: string | null;
 }
 
 export { MNIST_CNN_LAYERS };
@@ -101,6 +103,7 @@ export const DEFAULTS: TrainConfig = {
   json: false,
   save: null,
   resume: null,
+  onnx: null,
 };
 
 /**
@@ -216,6 +219,8 @@ Checkpoints
   --save PATH          write the model and its training state (.safetensors) after every epoch
   --resume PATH        continue from a checkpoint up to --epochs epochs in all; the checkpoint's
                        model, seed and shuffle state replace the model flags
+  --onnx PATH          write the trained model as ONNX (opset 17) after the last epoch, to
+                       serve with ONNX Runtime (see the README's "Deploying: ONNX export")
 
 Output
   --backend NAME       gpu (WebGPU through Dawn) or cpu (the plain-JS reference)  (default ${DEFAULTS.backend})
@@ -225,7 +230,7 @@ Output
 The last line of the normal output reads "accuracy: 96.1%" with the defaults (held-out accuracy
 after the last epoch). With --json, use npm run -s train -- --json (npm's -s keeps its banner off
 stdout) to get one JSON object and nothing else.
-Exit codes: 0 done, 1 training or WebGPU error, 2 bad command line or --resume/--save path.`;
+Exit codes: 0 done, 1 training or WebGPU error, 2 bad command line or --resume/--save/--onnx path.`;
 
 type Setter = (config: TrainConfig, value: string, flag: string) => void;
 
@@ -266,6 +271,7 @@ const FLAGS: Record<string, Setter> = {
   backend: (c, v, f) => (c.backend = oneOf(v, BACKENDS, f)),
   save: (c, v, f) => (c.save = path(v, f)),
   resume: (c, v, f) => (c.resume = path(v, f)),
+  onnx: (c, v, f) => (c.onnx = path(v, f)),
 };
 
 /** Parses the flags after the script name (process.argv.slice(2)); throws UsageError. */
@@ -320,11 +326,11 @@ export function parseTrainArgs(argv: readonly string[]): ParsedArgs {
 }
 
 /**
- * Checks what --resume and --save need before the data is loaded and the device set up: the
- * checkpoint is a readable file; the file to save goes in an existing, writable directory and is not
- * a directory itself. Resolves to a one-line message (a UsageError for the caller), or null.
+ * Checks what --resume, --save and --onnx need before the data is loaded and the device set up: the
+ * checkpoint is a readable file; the files to write go in an existing, writable directory and are not
+ * directories themselves. Resolves to a one-line message (a UsageError for the caller), or null.
  */
-export async function checkPaths(config: Pick<TrainConfig, 'resume' | 'save'>): Promise<string | null> {
+export async function checkPaths(config: Pick<TrainConfig, 'resume' | 'save'> & Partial<Pick<TrainConfig, 'onnx'>>): Promise<string | null> {
   if (config.resume) {
     const info = await stat(config.resume).catch((e: NodeJS.ErrnoException) => e);
     if (info instanceof Error) {
@@ -334,18 +340,23 @@ export async function checkPaths(config: Pick<TrainConfig, 'resume' | 'save'>): 
     const denied = await access(config.resume, constants.R_OK).then(() => null, (e: NodeJS.ErrnoException) => e);
     if (denied) return `--resume ${config.resume}: cannot be read (${denied.code ?? denied.message})`;
   }
-  if (config.save) {
-    const dir = dirname(config.save);
-    const info = await stat(dir).catch((e: NodeJS.ErrnoException) => e);
-    if (info instanceof Error) {
-      return info.code === 'ENOENT' ? `--save ${config.save}: the directory ${dir} does not exist` : `--save ${config.save}: cannot use ${dir} (${info.code ?? info.message})`;
-    }
-    if (!info.isDirectory()) return `--save ${config.save}: ${dir} is not a directory`;
-    const denied = await access(dir, constants.W_OK).then(() => null, (e: NodeJS.ErrnoException) => e);
-    if (denied) return `--save ${config.save}: cannot write in ${dir} (${denied.code ?? denied.message})`;
-    const target = await stat(config.save).catch(() => null);
-    if (target?.isDirectory()) return `--save ${config.save}: is a directory; give a file name, e.g. ${config.save.replace(/\/+$/, '')}/model.safetensors`;
+  if (config.onnx && config.onnx === config.save) return `--onnx ${config.onnx}: is also the --save checkpoint; give the ONNX file its own name, e.g. model.onnx`;
+  return (await writablePath('--save', config.save, 'model.safetensors')) ?? (await writablePath('--onnx', config.onnx ?? null, 'model.onnx'));
+}
+
+/** A file to write (--save, --onnx): in an existing, writable directory, and not a directory itself. */
+async function writablePath(flag: string, file: string | null, example: string): Promise<string | null> {
+  if (!file) return null;
+  const dir = dirname(file);
+  const info = await stat(dir).catch((e: NodeJS.ErrnoException) => e);
+  if (info instanceof Error) {
+    return info.code === 'ENOENT' ? `${flag} ${file}: the directory ${dir} does not exist` : `${flag} ${file}: cannot use ${dir} (${info.code ?? info.message})`;
   }
+  if (!info.isDirectory()) return `${flag} ${file}: ${dir} is not a directory`;
+  const denied = await access(dir, constants.W_OK).then(() => null, (e: NodeJS.ErrnoException) => e);
+  if (denied) return `${flag} ${file}: cannot write in ${dir} (${denied.code ?? denied.message})`;
+  const target = await stat(file).catch(() => null);
+  if (target?.isDirectory()) return `${flag} ${file}: is a directory; give a file name, e.g. ${file.replace(/\/+$/, '')}/${example}`;
   return null;
 }
 

@@ -2,7 +2,7 @@
 // of 8,000 training and 2,000 held-out images) with WebGPU compute shaders, scoring the held-out
 // images after every epoch. `npm run train -- --help` lists the flags (scripts/train-args.ts).
 // Exit codes: 0 done, 1 a training/WebGPU error (its message, no stack), 2 a bad command line or a
-// --resume/--save path that cannot work (checked before the data is loaded or the device set up).
+// --resume/--save/--onnx path that cannot work (checked before the data is loaded or the device set up).
 import { activationOf } from '../src/model/config';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { createContext, Sequential, WebGPUTrainError, type LayerSpec, WebGPUUnavailableError, type AdapterDescription, type GpuContext } from '../src/index';
@@ -164,6 +164,11 @@ async function main(argv: string[]): Promise<number> {
     }
     const final = epochs[epochs.length - 1];
     const samplesPerSecond = (config.trainSize * epochs.length) / fitSeconds;
+    if (config.onnx) {
+      const onnx = await model.toOnnx();
+      await writeCheckpoint(config.onnx, onnx);
+      if (human) out(`wrote ${config.onnx} (ONNX, ${count(onnx.length)} bytes)`);
+    }
     if (human) {
       out(`trained ${plural(epochs.length, 'epoch')} in ${fitSeconds.toFixed(1)} s (${count(samplesPerSecond)} samples/s); ${totalSeconds.toFixed(1)} s in all`);
       out(`accuracy: ${percent(final.testAccuracy)}`);

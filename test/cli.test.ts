@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { USAGE } from '../scripts/train-args';
+import { parseTrainArgs, USAGE, type TrainConfig } from '../scripts/train-args';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'webgpu-train-cli-'));
@@ -30,6 +30,9 @@ describe('train-mnist paths are checked before anything starts', () => {
     [['--resume', scratch], `train-mnist: --resume ${scratch}: not a file (a checkpoint is a .safetensors file written by --save)`],
     [['--save', '/nonexistent-dir/model.safetensors'], 'train-mnist: --save /nonexistent-dir/model.safetensors: the directory /nonexistent-dir does not exist'],
     [['--save', scratch], `train-mnist: --save ${scratch}: is a directory; give a file name, e.g. ${scratch}/model.safetensors`],
+    [['--onnx', '/nonexistent-dir/model.onnx'], 'train-mnist: --onnx /nonexistent-dir/model.onnx: the directory /nonexistent-dir does not exist'],
+    [['--onnx', scratch], `train-mnist: --onnx ${scratch}: is a directory; give a file name, e.g. ${scratch}/model.onnx`],
+    [['--onnx', join(scratch, 'm'), '--save', join(scratch, 'm')], `train-mnist: --onnx ${join(scratch, 'm')}: is also the --save checkpoint; give the ONNX file its own name, e.g. model.onnx`],
   ])('%j: exit 2, one line on stderr, no stack trace, nothing on stdout (no adapter line)', (args, message) => {
     const r = train(...args);
     expect(r.status, r.stderr).toBe(2);
@@ -39,6 +42,28 @@ describe('train-mnist paths are checked before anything starts', () => {
     // Before the data is loaded or the device set up: only Node's and tsx's start-up (about 1–2 s
     // here; loading MNIST and setting up SwiftShader take several more).
     expect(r.seconds).toBeLessThan(20);
+  });
+});
+
+describe('--onnx', () => {
+  it('is parsed like --save and writes, after training, a model ONNX Runtime runs (10 softmax outputs a row)', async () => {
+    expect((parseTrainArgs(['--onnx', 'm.onnx']) as { config: TrainConfig }).config.onnx).toBe('m.onnx');
+    expect((parseTrainArgs(['--onnx=m.onnx']) as { config: TrainConfig }).config.onnx).toBe('m.onnx');
+    expect(() => parseTrainArgs(['--onnx'])).toThrow(/--onnx needs a value/);
+    expect(USAGE).toMatch(/--onnx PATH {10}write the trained model as ONNX/);
+    const file = join(scratch, 'mnist.onnx');
+    const r = train('--backend', 'cpu', '--epochs', '1', '--train', '256', '--test', '64', '--onnx', file);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`wrote ${file} \\(ONNX, [\\d,]+ bytes\\)\\n`));
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^accuracy: \d+\.\d%$/);
+    const ort = await import('onnxruntime-web');
+    ort.env.wasm.numThreads = 1;
+    const session = await ort.InferenceSession.create(readFileSync(file), { executionProviders: ['wasm'] });
+    const out = (await session.run({ input: new ort.Tensor('float32', new Float32Array(2 * 784).fill(0.5), [2, 784]) })).output;
+    expect(out.dims).toEqual([2, 10]);
+    const probs = out.data as Float32Array;
+    expect(probs.slice(0, 10).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5); // the softmax output
+    await session.release();
   });
 });
 

@@ -167,11 +167,11 @@ describe('train-mnist flags', () => {
     expect(parse()).toEqual(DEFAULTS);
     const c = parse('--layers', '256,128', '--activation=tanh', '--loss', 'mse', '--optimizer', 'sgd', '--lr', '1e-2', '--momentum', '0',
       '--batch', '16', '--epochs=3', '--seed', '42', '--init', 'xavier', '--train', '500', '--test', '100', '--backend', 'cpu', '--json',
-      '--schedule', 'constant', '--save', 'a.safetensors', '--resume=b.safetensors', '--warmup', '5', '--weight-decay', '1e-4', '--clip-norm=2');
+      '--schedule', 'constant', '--save', 'a.safetensors', '--resume=b.safetensors', '--warmup', '5', '--weight-decay', '1e-4', '--clip-norm=2', '--onnx', 'm.onnx');
     expect(c).toEqual({
       model: 'mlp', layers: [256, 128], activation: 'tanh', loss: 'mse', optimizer: 'sgd', learningRate: 0.01, momentum: 0, batchSize: 16, epochs: 3,
       seed: 42, init: 'xavier', trainSize: 500, testSize: 100, backend: 'cpu', json: true, schedule: 'constant',
-      save: 'a.safetensors', resume: 'b.safetensors', warmup: 5, weightDecay: 1e-4, clipNorm: 2,
+      save: 'a.safetensors', resume: 'b.safetensors', warmup: 5, weightDecay: 1e-4, clipNorm: 2, onnx: 'm.onnx',
     });
     expect(parse('--layers', 'none').layers).toEqual([]);
     expect(parseTrainArgs(['--lr', '0.1', '--help'])).toEqual({ help: true });

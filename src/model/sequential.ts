@@ -260,6 +260,18 @@ export class Sequential<W extends readonly (LayerTensors | null)[] = (LayerTenso
     return this.run((e) => this.snapshot(e));
   }
 
+  /**
+   * The trained network as an ONNX model (opset 17): input "input" [batch, ...inputShape], output
+   * "output" [batch, units] (probabilities for a softmax output, as predict()). Serve it with ONNX
+   * Runtime (Web, Node or Python). The exporter and its protobuf encoder (src/io/onnx.ts) are loaded
+   * on the first call, so bundles that never export do not carry them.
+   */
+  async toOnnx(): Promise<Uint8Array<ArrayBuffer>> {
+    const weights = (await this.getWeights()) as unknown as readonly ({ weight: Float32Array; bias: Float32Array } | null)[];
+    const { encodeOnnx } = await import('../io/onnx.js');
+    return encodeOnnx(this.config, layerShapes(this.config), weights) as Uint8Array<ArrayBuffer>;
+  }
+
   private async snapshot(e: Engine): Promise<Uint8Array<ArrayBuffer>> {
     return encodeCheckpoint(await this.state(e));
   }
