@@ -13,6 +13,7 @@ import { join, relative } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { build, createLogger, parseAst, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLE_BUDGET, bundleSize, describeSize } from '../scripts/bundle-size';
 import { launchBrowser, openPage, repoRoot } from './browser';
 import type { XorResult } from './app/main';
 
@@ -164,6 +165,14 @@ describe('webgpu-train as a package: build, then a separate Vite app imports it 
     expect(readFileSync(join(repoRoot, 'dist/errors.d.ts'), 'utf8')).toContain('class WebGPUUnavailableError');
     const specifiers = importedSpecifiers(readFileSync(distJs, 'utf8'), distJs);
     expect(specifiers.filter(isNodeOnly), `dist/index.js imports ${JSON.stringify(specifiers)}`).toEqual([]);
+  });
+
+  it('dist/index.js is at most 48 KB minified + gzipped (issue 14) and parses no WGSL (no wgsl_reflect)', async () => {
+    const size = await bundleSize(distJs);
+    console.log(describeSize(size));
+    expect(size.gzipped, `${describeSize(size)}: over budget`).toBeLessThanOrEqual(BUNDLE_BUDGET);
+    const code = readFileSync(distJs, 'utf8');
+    expect(code).not.toMatch(/wgsl_reflect|WgslReflect/);
   });
 
   it("the app's 'webgpu-train' resolves through package.json exports to dist/, bundled without Dawn or node: modules", () => {

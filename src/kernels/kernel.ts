@@ -1,7 +1,7 @@
 import { ShapeError } from '../errors.js';
 import type { GpuContext } from '../gpu/context.js';
 import { BufferUsage, ShaderStage } from '../gpu/flags.js';
-import { packUniform, reflectShader, type BindingInfo, type ShaderLayout } from './reflect.js';
+import { packUniform, shaderLayout, type BindingInfo, type ShaderLayout } from './reflect.js';
 import { kernelSource, matmulConfig, usesMatmul, type KernelName, type MatmulConfig, type MatmulCore } from './sources.js';
 
 /** A buffer, or a range of one (a layer's weights inside the model's parameter buffer). */
@@ -23,15 +23,16 @@ export interface KernelInfo {
 const infos = new Map<string, KernelInfo>();
 
 /**
- * A kernel's WGSL (with the given matmul core where it has one) and the layout reflected from it,
- * computed once per process. Bindings do not depend on the core.
+ * A kernel's WGSL (with the given matmul core where it has one) and its layout (src/kernels/reflected.ts,
+ * generated from the WGSL by `npm run reflect`), composed once per process. Bindings do not depend on
+ * the core; overrides do.
  */
 export function kernelInfo(name: KernelName, core: MatmulCore = 'shared'): KernelInfo {
   const key = usesMatmul(name) ? `${name}:${core}` : name;
   let info = infos.get(key);
   if (!info) {
     const code = kernelSource(name, core);
-    info = { name, code, layout: reflectShader(name, code) };
+    info = { name, code, layout: shaderLayout(name, core) };
     infos.set(key, info);
   }
   return info;

@@ -1,5 +1,6 @@
-import { WgslReflect, ResourceType } from 'wgsl_reflect/wgsl_reflect.module.js';
 import { ShapeError } from '../errors.js';
+import type { MatmulCore } from '../gpu/matmul_choice.js';
+import { REFLECTED } from './reflected.js';
 
 /** How a binding is used by the shader, as read from its WGSL declaration. */
 export type BindingKind = 'uniform' | 'storage' | 'read-only-storage';
@@ -25,32 +26,49 @@ export interface ShaderLayout {
   workgroupSize: [number, number, number];
 }
 
-/** Reads bindings, uniform struct layouts, overrides and the workgroup size from WGSL source. */
-export function reflectShader(name: string, code: string): ShaderLayout {
-  const reflect = new WgslReflect(code);
-  const entry = reflect.entry.compute;
-  if (entry.length !== 1) {
-    throw new ShapeError(`shader ${name} must have exactly one compute entry point, found ${entry.length}`);
-  }
-  const groups = reflect.getBindGroups();
-  if (groups.length !== 1) throw new ShapeError(`shader ${name} must use bind group 0 only`);
-  const bindings: BindingInfo[] = groups[0].map((v) => {
-    const kind: BindingKind =
-      v.resourceType === ResourceType.Uniform ? 'uniform' : v.access === 'read' ? 'read-only-storage' : 'storage';
-    const members = (v.members ?? []).map((m) => {
-      const type = m.type.name;
-      if (type !== 'u32' && type !== 'i32' && type !== 'f32') {
-        throw new ShapeError(`shader ${name}: uniform member ${v.name}.${m.name} has unsupported type ${type}`);
-      }
-      return { name: m.name, offset: m.offset, type } as UniformMember;
+/**
+ * A kernel's entry in src/kernels/reflected.ts, written compactly (it ships in the bundle):
+ * `bindings` lists binding 0, 1, … in order, separated by spaces, each `name=read` (read-only
+ * storage), `name=read_write` (storage) or `name=uniform{member:type,…}` (scalar members, so each
+ * at 4 × its index); `overrides` the override constants, separated by spaces. Matmul kernels have
+ * overrides and workgroup size per core (the register cores add MM_WG_X, MM_WG_Y, K_TAIL); their
+ * bindings are the same for every core.
+ */
+export interface ReflectedKernel {
+  bindings: string;
+  overrides?: string;
+  workgroupSize?: [number, number, number];
+  cores?: Record<MatmulCore, { overrides: string; workgroupSize: [number, number, number] }>;
+}
+
+const KINDS: Record<string, BindingKind> = { uniform: 'uniform', read: 'read-only-storage', read_write: 'storage' };
+
+/** The bindings a ReflectedKernel's `bindings` string describes (see there). */
+export function decodeBindings(spec: string): BindingInfo[] {
+  return spec.split(' ').map((item, binding) => {
+    const [, name, kind, members] = /^(\w+)=(\w+)(?:\{(.*)\})?$/.exec(item) ?? [];
+    if (!KINDS[kind]) throw new ShapeError(`bad binding ${item} in src/kernels/reflected.ts: run npm run reflect`);
+    const list = (members ? members.split(',') : []).map((m, i) => {
+      const [member, type] = m.split(':');
+      return { name: member, offset: 4 * i, type: type as UniformMember['type'] };
     });
-    return { name: v.name, binding: v.binding, kind, size: kind === 'uniform' ? v.size : 0, members };
+    return { name, binding, kind: KINDS[kind], size: 4 * list.length, members: list };
   });
-  const size = entry[0].workgroupSize ?? [1, 1, 1];
+}
+
+/**
+ * A kernel's bindings, uniform struct layouts, overrides and workgroup size, read from the table that
+ * scripts/reflect-shaders.ts generates from the WGSL at build time (`npm run reflect`): no WGSL is
+ * parsed at run time.
+ */
+export function shaderLayout(name: string, core: MatmulCore): ShaderLayout {
+  const entry = REFLECTED[name];
+  if (!entry) throw new ShapeError(`kernel ${name} is not in src/kernels/reflected.ts: run npm run reflect`);
+  const perCore = entry.cores?.[core] ?? entry;
   return {
-    bindings,
-    overrides: reflect.overrides.map((o) => o.name),
-    workgroupSize: [Number(size[0]), Number(size[1] ?? 1), Number(size[2] ?? 1)],
+    bindings: decodeBindings(entry.bindings),
+    overrides: perCore.overrides ? perCore.overrides.split(' ') : [],
+    workgroupSize: perCore.workgroupSize ?? [1, 1, 1],
   };
 }
 
