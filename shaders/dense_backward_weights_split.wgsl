@@ -38,6 +38,7 @@ fn mmRowSum(row: u32, sum: f32) {
 @compute @workgroup_size(MM_WG_X, MM_WG_Y)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   part = wg.z;
-  let first = part * params.chunk;
-  matmulBlock(wg.xy, lid.xy, params.nOut, params.nIn, min(params.chunk, params.rows - first));
+  // The depth from wg.z itself, not from `part`: a private variable counts as non-uniform, and the
+  // shared and tiled cores loop over the depth around workgroup barriers.
+  matmulBlock(wg.xy, lid.xy, params.nOut, params.nIn, min(params.chunk, params.rows - wg.z * params.chunk));
 }

@@ -62,8 +62,9 @@ describe('minified WGSL (the published bundle)', () => {
       if ((written === null) !== (minified === null)) mismatches.push(`${name} (${core}): as written ${written ?? 'compiles'}; minified ${minified ?? 'compiles'}`);
       if (written !== null) broken.push(`${name} (${core})`);
     }
-    // A kernel that does not compile as written is the kernel tests' business; say so, don't hide it.
-    if (broken.length) console.warn(`kernels that do not compile as written (nor minified): ${broken.join(', ')}`);
+    // Every kernel compiles with every core, including the GPU cores that SwiftShader never runs
+    // (denseBackwardWeightsSplit once failed Dawn's uniformity analysis with 'shared' and 'tiled').
+    expect(broken).toEqual([]);
     expect(mismatches).toEqual([]);
   });
 });
