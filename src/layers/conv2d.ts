@@ -107,8 +107,8 @@ export const conv2d: LayerModule<Conv2dConfig> = {
       { name: 'bias', shape: [layer.filters], init: { kind: 'zeros' } },
     ];
   },
-  // cols: the patch matrix (then its gradient); nhwc: U, then δ, as [outH·outW, filters] per row;
-  // znhwc: σ(U) as the dense kernel writes it (unused when linear); parts: split-K partial sums.
+  // cols: the patch matrix (then its gradient); nhwc: δ as [outH·outW, filters] per row in backward,
+  // and in forward where a linear layer's kernel writes its unused Z; parts: split-K partial sums.
   scratch: (layer, inShape) => {
     const [, outH, outW] = conv2d.outputShape(layer, inShape);
     const [kh, kw] = layer.kernelSize;
@@ -118,7 +118,6 @@ export const conv2d: LayerModule<Conv2dConfig> = {
     return {
       cols: { width: pixels * depth },
       nhwc: { width: pixels * layer.filters },
-      znhwc: { width: pixels * layer.filters },
       parts: { width: align64(layer.filters * depth) + align64(layer.filters) },
     };
   },
@@ -127,13 +126,13 @@ export const conv2d: LayerModule<Conv2dConfig> = {
   forward: (l): Invocation[] => {
     const { geometry, filters, pixels, depth } = dims(l);
     const m = l.rows * pixels;
-    const { cols, znhwc } = l.scratch;
+    const { cols, nhwc } = l.scratch;
     return [
       { kernel: 'im2col', tensors: { x: l.input, cols }, params: geometry, constants: {}, grid: { kind: 'elementwise', count: m * depth } },
       {
         kernel: 'conv2dGemmForward',
-        // With a linear activation Z is U: the kernel's Z goes to scratch.
-        tensors: { x: cols, w: l.params.weight, bias: l.params.bias, u: l.u, z: l.layer.activation === 'linear' ? znhwc : l.z },
+        // With a linear activation Z is U: the kernel's Z goes to scratch (nhwc is free until backward).
+        tensors: { x: cols, w: l.params.weight, bias: l.params.bias, u: l.u, z: l.layer.activation === 'linear' ? nhwc : l.z },
         params: { batch: m, nIn: depth, nOut: filters, pixels },
         constants: { ...activationConstants(elementwise(l.layer.activation), l.layer.slope), TRANS_B: true },
         grid: { kind: 'matmul', rows: m, cols: filters, depth },
@@ -181,11 +180,12 @@ export const conv2d: LayerModule<Conv2dConfig> = {
   backwardInput: (l, prev): Invocation[] => {
     const { geometry, filters, pixels, depth } = dims(l);
     const m = l.rows * pixels;
-    const { cols, nhwc, znhwc } = l.scratch;
+    const { cols, nhwc } = l.scratch;
     return [
       {
         kernel: 'denseBackwardInput',
-        tensors: { delta: nhwc, w: l.params.weight, uPrev: znhwc, deltaPrev: cols },
+        // uPrev is not read with a linear activation; δ's buffer fills the binding (read-only twice).
+        tensors: { delta: nhwc, w: l.params.weight, uPrev: nhwc, deltaPrev: cols },
         params: { batch: m, nIn: depth, nOut: filters },
         constants: activationConstants('linear', 0),
         grid: { kind: 'matmul', rows: m, cols: depth, depth: filters },

@@ -58,20 +58,6 @@ export function activationConstants(activation: ElementwiseActivation, slope: nu
   return { ACTIVATION: ACTIVATION_ID[activation], SLOPE: activation === 'leakyRelu' ? slope : 0 };
 }
 
-/** Z = σ(U) for `count` values (nothing for a linear activation: then Z is U). */
-export function activate(activation: ElementwiseActivation, slope: number, u: View, z: View, count: number): Invocation[] {
-  if (activation === 'linear') return [];
-  return [
-    {
-      kernel: 'activationForward',
-      tensors: { u, z },
-      params: { count },
-      constants: activationConstants(activation, slope),
-      grid: { kind: 'elementwise', count },
-    },
-  ];
-}
-
 /** δ = ∂ℓ/∂Z ⊙ σ'(U) for `count` values. */
 export function activationGrad(activation: ElementwiseActivation, slope: number, dz: View, u: View, delta: View, count: number): Invocation {
   return {

@@ -33,18 +33,21 @@ interface Wiring extends PreviousLayer {
   onInput: boolean;
 }
 
+/** The network input as "the layer below" the first: linear, its δ is ∂ℓ/∂X. */
+const NETWORK_INPUT: Wiring = {
+  input: { buffer: 'batch.x' },
+  u: { buffer: 'batch.x' },
+  z: { buffer: 'batch.x' },
+  delta: { buffer: 'batch.deltaX' },
+  gradZ: { buffer: 'batch.deltaX' },
+  activation: 'linear',
+  slope: 0,
+  identity: true,
+  onInput: true,
+};
+
 function wiring(m: ModelShape, training: boolean): Wiring[] {
-  let below: Wiring = {
-    input: { buffer: 'batch.x' },
-    u: { buffer: 'batch.x' },
-    z: { buffer: 'batch.x' },
-    delta: { buffer: 'batch.deltaX' },
-    gradZ: { buffer: 'batch.deltaX' },
-    activation: 'linear',
-    slope: 0,
-    identity: true,
-    onInput: true,
-  };
+  let below: Wiring = NETWORK_INPUT;
   return m.cfg.layers.map((layer, t) => {
     const module = layerModule(layer);
     const input = below.z;
@@ -156,7 +159,7 @@ function backward(m: ModelShape, p: Pass, inputGrad: boolean): Invocation[] {
     list.push(...module.backwardParams(views));
     const onInput = t === 0 || p.w[t - 1].onInput;
     if (onInput && !inputGrad) continue;
-    const prev: PreviousLayer = t === 0 ? { u: { buffer: 'batch.x' }, delta: { buffer: 'batch.deltaX' }, gradZ: { buffer: 'batch.deltaX' }, activation: 'linear', slope: 0 } : p.w[t - 1];
+    const prev: PreviousLayer = t === 0 ? NETWORK_INPUT : p.w[t - 1];
     list.push(...module.backwardInput(views, prev));
     // σ' of the layer below (through any identity layers), when this module wrote ∂ℓ/∂Z.
     let below = t - 1;
