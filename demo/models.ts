@@ -52,6 +52,8 @@ export function describeNetwork(config: Pick<NetConfig, 'inputSize' | 'inputShap
         return `${l.type} ${l.poolSize.join('×')}`;
       case 'dropout':
         return `dropout ${l.rate}`;
+      case 'randomShift':
+        return `random shift ≤ ${l.maxShift[0] === l.maxShift[1] ? l.maxShift[0] : l.maxShift.join('×')} px`;
       case undefined:
         return `${l.units}${l === layers[layers.length - 1] ? '' : ` ${l.activation}`}`;
       default:

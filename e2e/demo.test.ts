@@ -336,7 +336,7 @@ describe('demo page without WebGPU', () => {
     expect(v.epochsDone).toBe(1);
     expect(v.accuracy[1]).toHaveLength(1);
     expect(await p.evaluate(() => (window as any).__demo.network)).toBe(
-      '1×28×28 conv2d 8·5×5 relu → maxPool2d 2×2 → conv2d 16·5×5 relu → maxPool2d 2×2 → flatten → dropout 0.25 → 10 (crossEntropy)',
+      '1×28×28 random shift ≤ 1 px → conv2d 8·5×5 relu → maxPool2d 2×2 → conv2d 16·5×5 relu → maxPool2d 2×2 → flatten → dropout 0.25 → 10 (crossEntropy)',
     );
     expect(await p.page.textContent('#status')).toMatch(/^Done: 1 epoch, held-out accuracy/);
     await drawSeven(p);
