@@ -1,9 +1,10 @@
-// The library as a user gets it: `npm run build` (dist/index.js + .d.ts), then a separate Vite app
+// The library as a user gets it: `npm run build` (dist/index.js, dist/worker.js + .d.ts), then a separate Vite app
 // (e2e/app: its own package.json, index.html and main.ts doing `import … from 'webgpu-train'`) built
 // with Vite's JS API. 'webgpu-train' resolves as an installed package: e2e/app/node_modules/
 // webgpu-train is a link to the repository, so resolution goes through package.json "exports" to
 // dist/. The built app is served by `vite preview` and must train XOR in Chromium. Neither the
-// library bundle nor the app bundle may import `webgpu` (Dawn, Node only) or a Node built-in.
+// library bundle nor the app bundle may import `webgpu` (Dawn, Node only) or a Node built-in; nor may
+// dist/worker.js ('webgpu-train/worker'), which imports the library from './index.js' and nothing else.
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -13,7 +14,7 @@ import { join, relative } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { build, createLogger, parseAst, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLE_BUDGET, bundleSize, describeSize } from '../scripts/bundle-size';
+import { BUNDLE_BUDGET, WORKER_BUDGET, bundleSize, describeSize } from '../scripts/bundle-size';
 import { launchBrowser, openPage, repoRoot } from './browser';
 import type { XorResult } from './app/main';
 
@@ -22,6 +23,8 @@ const appModules = join(appRoot, 'node_modules');
 const link = join(appModules, 'webgpu-train');
 const distJs = join(repoRoot, 'dist/index.js');
 const distDts = join(repoRoot, 'dist/index.d.ts');
+const workerJs = join(repoRoot, 'dist/worker.js');
+const workerDts = join(repoRoot, 'dist/worker.d.ts');
 const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { name: string; version: string };
 
 /** Runs a command in the repository; throws with its output when it fails. */
@@ -76,8 +79,13 @@ function filesUnder(dir: string): string[] {
     .map((e) => relative(dir, join(e.parentPath, e.name)));
 }
 
-/** A Node consumer of the packed library: types of the API, WebGPU's global types, a CPU fit. */
-const CONSUMER_TS = `import { createContext, Sequential, WebGPUUnavailableError, type GpuContext } from 'webgpu-train';
+/**
+ * A Node consumer of the packed library: types of the API, WebGPU's global types, a CPU fit; and
+ * 'webgpu-train/worker' over a MessageChannel (serveTraining on one port, TrainingWorker on the
+ * other), whose errors are the main entry's classes (one copy of the library).
+ */
+const CONSUMER_TS = `import { ConfigError, createContext, Sequential, WebGPUUnavailableError, type GpuContext } from 'webgpu-train';
+import { serveTraining, TrainingWorker } from 'webgpu-train/worker';
 
 const m: Sequential = await Sequential.create({
   inputSize: 2,
@@ -103,7 +111,15 @@ export async function device(): Promise<GPUDevice> {
   }
 }
 m.dispose();
-console.log(JSON.stringify({ layers: w.length, firstWeights: w[0]!.weight.length, epochs: history.loss.length }));
+
+const { port1, port2 } = new MessageChannel();
+serveTraining(port2);
+const trainer = await TrainingWorker.create(port1, { inputSize: 2, layers: [{ units: 4, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], seed: 1 }, { backend: 'cpu' });
+const workerHistory = await trainer.fit([0, 0, 0, 1, 1, 0, 1, 1], [0, 1, 1, 0], { epochs: 3, batchSize: 4 });
+const badLayer = await TrainingWorker.create(port1, { inputSize: 2, layers: [{ units: 0 }] }, { backend: 'cpu' }).catch((e: unknown) => e);
+await trainer.dispose();
+port1.close();
+console.log(JSON.stringify({ layers: w.length, firstWeights: w[0]!.weight.length, epochs: history.loss.length, workerEpochs: workerHistory.loss.length, workerErrorIsConfigError: badLayer instanceof ConfigError }));
 `;
 
 const WRONG_TS = `import { Sequential } from 'webgpu-train';
@@ -158,6 +174,7 @@ describe('webgpu-train as a package: build, then a separate Vite app imports it 
 
   it('npm run build emits dist/index.js and dist/index.d.ts without Node-only imports', () => {
     expect(buildOutput).toContain('dist/index.js');
+    expect(buildOutput).toContain('dist/worker.js');
     expect(existsSync(distJs)).toBe(true);
     expect(existsSync(distDts)).toBe(true);
     const dts = readFileSync(distDts, 'utf8');
@@ -165,6 +182,22 @@ describe('webgpu-train as a package: build, then a separate Vite app imports it 
     expect(readFileSync(join(repoRoot, 'dist/errors.d.ts'), 'utf8')).toContain('class WebGPUUnavailableError');
     const specifiers = importedSpecifiers(readFileSync(distJs, 'utf8'), distJs);
     expect(specifiers.filter(isNodeOnly), `dist/index.js imports ${JSON.stringify(specifiers)}`).toEqual([]);
+  });
+
+  it("npm run build emits dist/worker.js ('webgpu-train/worker') importing the library from './index.js' only, and dist/worker.d.ts", async () => {
+    const code = readFileSync(workerJs, 'utf8');
+    const specifiers = importedSpecifiers(code, workerJs);
+    expect(specifiers.filter(isNodeOnly), `dist/worker.js imports ${JSON.stringify(specifiers)}`).toEqual([]);
+    expect(specifiers).toEqual(['./index.js']);
+    // No second copy of the library: no kernels, no model class of its own.
+    expect(code).not.toMatch(/class Sequential|@compute|wgsl_reflect/);
+    expect(code).toMatch(/export \{ TrainingWorker, serveTraining \}/);
+    const size = await bundleSize(workerJs);
+    console.log(describeSize(size, 'dist/worker.js', WORKER_BUDGET));
+    expect(size.gzipped).toBeLessThanOrEqual(WORKER_BUDGET);
+    expect(readFileSync(workerDts, 'utf8')).toBe("export * from './worker/index.js';\n");
+    const dts = readFileSync(join(repoRoot, 'dist/worker/index.d.ts'), 'utf8');
+    for (const name of ['serveTraining', 'TrainingWorker', 'TrainingWorkerOptions', 'TrainingState']) expect(dts).toContain(name);
   });
 
   it('dist/index.js is at most 48 KB minified + gzipped (issue 14) and parses no WGSL (no wgsl_reflect)', async () => {
@@ -237,7 +270,9 @@ describe('webgpu-train as a package: build, then a separate Vite app imports it 
 
     it('the tarball holds dist and src (for the declaration maps), not shaders or tests; webgpu (an optional peer) is not installed', () => {
       const files = filesUnder(installed());
-      expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/index.d.ts.map', 'src/index.ts']));
+      expect(files).toEqual(
+        expect.arrayContaining(['package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/index.d.ts.map', 'dist/worker.js', 'dist/worker.d.ts', 'dist/worker/index.d.ts', 'src/index.ts']),
+      );
       expect(files.filter((f) => !/^(dist|src)\/|^(package\.json|README\.md|LICENSE)$/.test(f))).toEqual([]);
       expect(readFileSync(join(installed(), 'dist/index.d.ts'), 'utf8')).toMatch(/^\/\/\/ <reference types="@webgpu\/types"/);
       expect(existsSync(join(consumer, 'node_modules/@webgpu/types/package.json'))).toBe(true);
@@ -248,7 +283,7 @@ describe('webgpu-train as a package: build, then a separate Vite app imports it 
       const out = typecheck();
       expect(out.status, `${out.stdout}${out.stderr}`).toBe(0);
       const runIt = run(process.execPath, ['index.js'], consumer);
-      expect(JSON.parse(runIt.trim().split('\n').pop()!)).toEqual({ layers: 2, firstWeights: 8, epochs: 5 });
+      expect(JSON.parse(runIt.trim().split('\n').pop()!)).toEqual({ layers: 2, firstWeights: 8, epochs: 5, workerEpochs: 3, workerErrorIsConfigError: true });
     });
 
     it.each([
