@@ -197,6 +197,23 @@ describe('TrainingWorker over a MessageChannel: stopping, calls during fit, erro
     trainer.stop();
     expect((await paused).loss).toHaveLength(1);
     expect((await paused).stoppedEarly).toBe(true);
+    // A pause asked for during the last epoch is dropped: fit ends.
+    const last = await trainer.fit(x, labels, { ...training, epochs: 2, onEpochEnd: (e) => void (e.epoch === 2 && trainer.pause()) });
+    expect(last.loss).toHaveLength(2);
+    expect(last.stoppedEarly).toBe(false);
+    expect(trainer.state).toBe('idle');
+    // resume() before the epoch ends cancels the pause.
+    const cancelled = await trainer.fit(x, labels, {
+      ...training,
+      epochs: 3,
+      onEpochEnd: (e) => {
+        if (e.epoch === 1) {
+          trainer.pause();
+          trainer.resume();
+        }
+      },
+    });
+    expect(cancelled.loss).toHaveLength(3);
     model.dispose();
     await trainer.dispose();
   });
