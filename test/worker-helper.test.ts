@@ -295,6 +295,8 @@ describe('TrainingWorker over a MessageChannel: stopping, calls during fit, erro
     await expect(trainer.predict([[1, 2]])).rejects.toThrow(ShapeError);
     // Options the library refuses, and the page's own checks.
     await expect(trainer.fit(x, labels, { epoch: 3 } as FitOptions)).rejects.toThrow(/did you mean "epochs"/);
+    await expect(trainer.fit(x, labels, 5 as FitOptions)).rejects.toThrow(/fit options must be an object/);
+    await expect(trainer.fit(x, labels, { onProgress: 'log' } as unknown as FitOptions)).rejects.toThrow(/onProgress must be a function/);
     await expect(TrainingWorker.create(port, { ...net, backend: 'cpu' } as typeof net)).rejects.toThrow(ConfigError);
     await expect(TrainingWorker.create(port, net, { backend: 'tpu' as 'cpu' })).rejects.toThrow(/'gpu' or 'cpu'/);
     // Still usable after all that.

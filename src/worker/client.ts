@@ -19,7 +19,7 @@ import {
   type Targets,
 } from '../index.js';
 import { WorkerConnection, type WorkerEndpoint } from './connection.js';
-import type { ModelCall, ModelReady, Request, WireFitOptions, WorkerBackend, WorkerModelOptions } from './protocol.js';
+import type { ModelCall, ModelReady, Request, WorkerBackend, WorkerModelOptions } from './protocol.js';
 
 export type { WorkerEndpoint } from './connection.js';
 
@@ -114,12 +114,13 @@ export class TrainingWorker {
     if (this.current !== 'idle') {
       throw new ConfigError('fit cannot be called while another fit runs on this TrainingWorker: await it (or stop() it), then call fit again');
     }
-    const { onProgress, onEpochEnd, ...rest } = options && typeof options === 'object' ? options : ({} as FitOptions);
+    if (options !== undefined && options !== null && (typeof options !== 'object' || Array.isArray(options))) {
+      throw new ConfigError(`fit options must be an object (or left out for the defaults), got ${Array.isArray(options) ? 'an array' : typeof options}`);
+    }
+    const { onProgress, onEpochEnd, ...wire }: FitOptions = options ?? {};
     for (const [name, f] of [['onProgress', onProgress], ['onEpochEnd', onEpochEnd]] as const) {
       if (f !== undefined && typeof f !== 'function') throw new ConfigError(`${name} must be a function, got ${typeof f}`);
     }
-    // Anything but an object goes as it is, for the library's own error about it.
-    const wire = (options && typeof options === 'object' ? rest : options) as WireFitOptions;
     const callbacks: FitCallbacks = { onProgress, onEpochEnd, failed: null };
     this.callbacks = callbacks;
     this.current = 'training';

@@ -42,8 +42,12 @@ export class ServedModel {
   }
 
   async fit(id: number, request: FitRequest): Promise<void> {
+    if (this.fitting) {
+      const error = new ConfigError('fit cannot be called while another fit runs on this model: await it (or stop() it), then call fit again');
+      this.post({ op: 'error', id, error: toWireError(error) });
+      return;
+    }
     try {
-      if (this.fitting) throw new ConfigError('fit cannot be called while another fit runs on this model: await it (or stop() it), then call fit again');
       this.fitting = true;
       this.pauseRequested = false;
       this.stopRequested = false;
