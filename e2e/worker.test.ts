@@ -5,12 +5,12 @@
 // the ticks of a 10 ms setInterval, and 'longtask' entries).
 //
 // The bound. Measured on the development machine (2 cores shared by SwiftShader's threads, the
-// worker, the page and other developers' jobs; headless Chromium), four runs of this file:
-//   setup in the worker (script, context + pipelines) 5.1-7.3 s; fit of 10 epochs x 4096 samples with
+// worker, the page and other developers' jobs; headless Chromium), five runs of this file:
+//   setup in the worker (script, context + pipelines) 3.8-7.3 s; fit of 10 epochs x 4096 samples with
 //   a pause of about 0.1 s after epoch 5: 1.6-2.0 s;
 //   longest gap between 10 ms ticks over the whole run (from new Worker() to the end of the final
-//   predict and evaluate): 23.4-71.3 ms (p99 17-28 ms, mean 10.1-10.3 ms); during fit alone:
-//   17.0-28.8 ms; in the stop() run: 20.1-43.4 ms; long tasks (> 50 ms) on the main thread: none.
+//   predict and evaluate): 17.6-71.3 ms (p99 13.5-28 ms, mean 10.0-10.3 ms); during fit alone:
+//   14.9-28.8 ms; in the stop() run: 20.1-43.4 ms; long tasks (> 50 ms) on the main thread: none.
 //   (With the hand-written worker this replaced: 26.8-57 ms whole run, 14.7-22.2 ms during fit, and
 //   once 138 ms in the stop run.) A fifth run, with the machine's load average at 6.6 (other
 //   developers' browsers and test runs), saw 84.7 ms, and 203.5 ms with an 82 ms long task in the
