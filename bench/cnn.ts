@@ -1,12 +1,13 @@
 // The CNN part of `npm run bench` (bench/mlp.ts runs it; `--only CNN` alone): one training step of the
-// main job's CNN (MNIST_CNN_LAYERS of scripts/train-args.ts) at batch 64, this library against
+// main job's CNN (MNIST_CNN_BENCH_LAYERS of scripts/mnist-cnn.ts: MNIST_CNN_LAYERS without its
+// randomShift augmentation, which TF.js has no op for) at batch 64, this library against
 // TensorFlow.js's WebGPU backend with the same architecture (bench/shared/tfjs_cnn.ts), same initial
 // weights, same data (NCHW for ours, transposed once to NHWC for TF.js before any timing), momentum
 // at the MLP bench's rate, softmax cross-entropy. Checked before timed: CHECK_STEPS steps on one batch
 // on the CPU reference backend, on this library's GPU and in TF.js must agree within CHECK_RTOL. The
 // check runs the network without its dropout layers (each engine draws its own random masks); the
 // timed steps run all of it, dropout included (tf.dropout in TF.js).
-import { MNIST_CNN_LAYERS } from '../scripts/train-args';
+import { MNIST_CNN_BENCH_LAYERS } from '../scripts/mnist-cnn';
 import { Sequential, type GpuContext, type LayerSpec } from '../src/index';
 import { seededLabels, seededPermutation, seededUniform, summarize, timeCalls, worstRelative, type CallTimes, type Timing } from './lib/stats';
 import { readFlags, setFlags, type TfjsFlags, type TfjsRuntime } from './lib/tfjs';
@@ -65,7 +66,7 @@ function syntheticData(rows: number, seed: number): { x: Float32Array; y: Float3
   return { x, y };
 }
 
-const LAYERS: readonly LayerSpec[] = MNIST_CNN_LAYERS;
+const LAYERS: readonly LayerSpec[] = MNIST_CNN_BENCH_LAYERS;
 /** The checked network: random dropout masks cannot agree between engines. */
 const CHECK_LAYERS = LAYERS.filter((l) => l.type !== 'dropout');
 

@@ -25,8 +25,8 @@ if [ ! -f .gpu-chromium-3/run.sh ] || [ ! -f bench/browser/dist/index.html ]; th
   echo "gpu-session: no .gpu-chromium-3 or bench/browser/dist: browser bench skipped"; tar czf "$out/all.tgz" -C "$work" .; exit 0
 fi
 [ "$left" -ge 60 ] || { echo "gpu-session: under 60 s left: browser bench skipped"; tar czf "$out/all.tgz" -C "$work" .; exit 0; }
-# The main job's CNN (scripts/mnist-cnn.ts MNIST_CNN_LAYERS) as the page's ?cnnLayers=.
-layers=$(node --import tsx -e "import('./scripts/mnist-cnn.ts').then((m) => console.log(encodeURIComponent(JSON.stringify(m.MNIST_CNN_LAYERS))))")
+# The main job's CNN as benched (scripts/mnist-cnn.ts MNIST_CNN_BENCH_LAYERS) as the page's ?cnnLayers=.
+layers=$(node --import tsx -e "import('./scripts/mnist-cnn.ts').then((m) => console.log(encodeURIComponent(JSON.stringify(m.MNIST_CNN_BENCH_LAYERS))))")
 bash .gpu-chromium-3/run.sh bench/browser/dist "index.html?close=1&cnnLayers=$layers" "$left" >"$work/browser.txt" 2>&1
 echo "gpu-session: browser exit $? after $((SECONDS - t0)) s in all"
 grep -a -v '^BENCH_RESULT' "$work/browser.txt" | tail -40

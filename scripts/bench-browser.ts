@@ -5,7 +5,7 @@
 // and prints ms/step, samples/s and the speed-up, human-readably or (--json) as one JSON object.
 import os from 'node:os';
 import { startE2E, WEBGPU_ARGS } from '../e2e/browser';
-import { MNIST_CNN_LAYERS } from './train-args';
+import { MNIST_CNN_BENCH_LAYERS } from './mnist-cnn';
 import { PROGRESS_PREFIX, RESULT_PREFIX, type BenchResult, type TfjsTiming } from '../bench/browser/common';
 
 const USAGE = `usage: npm run bench:browser -- [options]
@@ -19,7 +19,7 @@ const USAGE = `usage: npm run bench:browser -- [options]
   --batch N            batch size (default 256)
   --lr X               learning rate (default 0.01)
   --seed N             seed of the weights and data (default 1)
-  --cnn-steps N        CNN (MNIST_CNN_LAYERS) steps per timed call (default 2 on a software adapter, else 32)
+  --cnn-steps N        CNN (MNIST_CNN_BENCH_LAYERS) steps per timed call (default 2 on a software adapter, else 32)
   --cnn-repeats N      CNN timed rounds (default 2 on a software adapter, else 7)
   --cnn-batch N        CNN batch size (default 64)
   --no-cnn             skip the CNN
@@ -51,7 +51,7 @@ function parseArgs(argv: string[]): Args {
     '--cnn-repeats': 'cnnRepeats',
     '--cnn-batch': 'cnnBatch',
   };
-  args.query.set('cnnLayers', JSON.stringify(MNIST_CNN_LAYERS));
+  args.query.set('cnnLayers', JSON.stringify(MNIST_CNN_BENCH_LAYERS));
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let value: string | undefined;
@@ -114,7 +114,7 @@ function printHuman(r: BenchResult & { host: Record<string, unknown> }): void {
   }
   if (r.cnn) {
     const c = r.cnn;
-    lines.push(`CNN (main job's MNIST_CNN_LAYERS), batch ${c.batchSize}, softmax cross-entropy: check worst rel vs CPU ours ${c.correctness?.gpuWorstRel ?? '–'}, TF.js ${c.correctness?.tfjsWorstRel ?? '–'}`);
+    lines.push(`CNN (main job's, without its randomShift: MNIST_CNN_BENCH_LAYERS), batch ${c.batchSize}, softmax cross-entropy: check worst rel vs CPU ours ${c.correctness?.gpuWorstRel ?? '–'}, TF.js ${c.correctness?.tfjsWorstRel ?? '–'}`);
     if (c.ours && c.tfjs) {
       lines.push(`  ${c.settings.steps} steps per call, median of ${c.settings.repeats} interleaved round(s)`);
       for (const [name, ms, flags] of [

@@ -127,7 +127,7 @@ export function cnnLayers(loss: LossName): LayerSpec[] {
 /** "conv8k5-pool-conv16k5-pool-10": the CNN in one word, for the config line. */
 export function cnnShape(layers: readonly LayerSpec[]): string {
   return layers
-    .map((l) => (l.type === 'conv2d' ? `conv${l.filters}k${Array.isArray(l.kernelSize) ? l.kernelSize.join('x') : l.kernelSize}` : l.type === 'maxPool2d' ? 'pool' : l.type === 'avgPool2d' ? 'avgpool' : l.type === 'dropout' ? `drop${l.rate}` : l.type === 'flatten' ? '' : l.type === 'layerNorm' ? 'norm' : 'units' in l ? String(l.units) : l.type))
+    .map((l) => (l.type === 'conv2d' ? `conv${l.filters}k${Array.isArray(l.kernelSize) ? l.kernelSize.join('x') : l.kernelSize}` : l.type === 'maxPool2d' ? 'pool' : l.type === 'avgPool2d' ? 'avgpool' : l.type === 'dropout' ? `drop${l.rate}` : l.type === 'flatten' ? '' : l.type === 'layerNorm' ? 'norm' : l.type === 'randomShift' ? `shift${Array.isArray(l.maxShift) ? l.maxShift.join('x') : l.maxShift}` : 'units' in l ? String(l.units) : l.type))
     .filter(Boolean)
     .join('-');
 }

@@ -4,7 +4,7 @@
 /// <reference types="@webgpu/types" preserve="true" />
 export { GpuContext, type AdapterDescription, type ContextOptions, type GpuStats } from './gpu/context.js';
 export { Sequential, type Evaluation, type FitOptions, type Gradients, type History, type LayerTensors, type LayerValues, type ModelOptions, type ModelSummary, type Progress, type WeightsOf, type EpochEnd, type EarlyStopping } from './model/sequential.js';
-export type { Conv2dSpec, DenseSpec, DropoutSpec, FlattenSpec, LayerConfig, LayerNormSpec, LayerSpec, NetConfig, Pool2dSpec } from './model/config.js';
+export type { Conv2dSpec, DenseSpec, DropoutSpec, FlattenSpec, LayerConfig, LayerNormSpec, LayerSpec, NetConfig, Pool2dSpec, RandomShiftSpec } from './model/config.js';
 export { Rng } from './model/rng.js';
 export * from './errors.js';
 export * from './types.js';

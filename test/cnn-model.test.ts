@@ -7,8 +7,10 @@ import { decodeSafetensors } from '../src/io/safetensors';
 import { testContext, worstExcess } from './helpers/gpu';
 
 const MIXED: LayerSpec[] = [
+  { type: 'randomShift', maxShift: [1, 2] },
   { type: 'conv2d', filters: 3, kernelSize: [3, 2], padding: 1, activation: 'relu' },
   { type: 'maxPool2d', poolSize: 2 },
+  { type: 'randomShift', maxShift: 1 }, // inside the net: fit runs its backward (the adjoint shift)
   { type: 'layerNorm' },
   { type: 'conv2d', filters: 4, kernelSize: 2, stride: [1, 2], activation: 'tanh' },
   { type: 'avgPool2d', poolSize: [2, 1], stride: 1 },
@@ -27,7 +29,9 @@ describe('a CNN with every layer type', () => {
     const model = await Sequential.create({ ...mixed, backend: 'cpu' });
     const s = model.summary();
     expect(s.layers.map((l) => l.outputShape)).toEqual([
+      [null, 2, 9, 8],
       [null, 3, 9, 9], // (9 + 2 − 3)/1 + 1, (8 + 2 − 2)/1 + 1
+      [null, 3, 4, 4],
       [null, 3, 4, 4],
       [null, 3, 4, 4],
       [null, 4, 3, 2], // (4 − 2)/1 + 1, (4 − 2)/2 + 1
@@ -38,8 +42,8 @@ describe('a CNN with every layer type', () => {
       [null, 3],
     ]);
     const w = await model.getWeights();
-    expect(w.map((l) => (l ? [l.weight.length, l.bias.length] : null))).toEqual([[36, 3], null, [48, 48], [48, 4], null, null, null, [80, 5], [15, 3]]);
-    expect(Array.from(w[2]!.weight).every((v) => v === 1)).toBe(true); // LayerNorm γ starts at 1
+    expect(w.map((l) => (l ? [l.weight.length, l.bias.length] : null))).toEqual([null, [36, 3], null, null, [48, 48], [48, 4], null, null, null, [80, 5], [15, 3]]);
+    expect(Array.from(w[4]!.weight).every((v) => v === 1)).toBe(true); // LayerNorm γ starts at 1
     expect(s.totalParams).toBe(36 + 3 + 96 + 48 + 4 + 80 + 5 + 15 + 3);
   });
 
@@ -118,7 +122,7 @@ describe('hand-computed values', () => {
 });
 
 describe('CNN checkpoints and memory', () => {
-  it('names tensors layers.<index>.weight|bias in PyTorch shapes and resumes bit-identically, dropout included', async () => {
+  it('names tensors layers.<index>.weight|bias in PyTorch shapes and resumes bit-identically, dropout and random shifts included', async () => {
     const ctx = await testContext();
     const fit = { epochs: 1, batchSize: 8, optimizer: 'adam' as const, learningRate: 0.01 };
     const a = await Sequential.create({ ...mixed, backend: ctx });
@@ -126,11 +130,11 @@ describe('CNN checkpoints and memory', () => {
     const file = await a.save();
     const { tensors } = decodeSafetensors(file);
     expect([...tensors.keys()].filter((k) => !k.startsWith('optimizer.')).sort()).toEqual(
-      ['0', '2', '3', '7', '8'].flatMap((t) => [`layers.${t}.bias`, `layers.${t}.weight`]).sort(),
+      ['1', '4', '5', '9', '10'].flatMap((t) => [`layers.${t}.bias`, `layers.${t}.weight`]).sort(),
     );
-    expect(tensors.get('layers.0.weight')!.shape).toEqual([3, 2, 3, 2]);
-    expect(tensors.get('layers.2.weight')!.shape).toEqual([3, 4, 4]);
-    expect(tensors.get('layers.3.weight')!.shape).toEqual([4, 3, 2, 2]);
+    expect(tensors.get('layers.1.weight')!.shape).toEqual([3, 2, 3, 2]);
+    expect(tensors.get('layers.4.weight')!.shape).toEqual([3, 4, 4]);
+    expect(tensors.get('layers.5.weight')!.shape).toEqual([4, 3, 2, 2]);
     await a.fit(x, labels, { ...fit, epochs: 2 });
     const b = await Sequential.load(file, { backend: ctx });
     await b.fit(x, labels, { ...fit, epochs: 2 });

@@ -55,6 +55,7 @@ const MLP: LayerSpec[] = [
 ];
 
 const CNN: LayerSpec[] = [
+  { type: 'randomShift', maxShift: 1 },
   { type: 'conv2d', filters: 3, kernelSize: [3, 2], padding: 1, activation: 'relu' },
   { type: 'maxPool2d', poolSize: 2 },
   { type: 'layerNorm' },
@@ -142,11 +143,12 @@ describe('model.toOnnx()', () => {
     ]);
     const w = await model.getWeights();
     const init = Object.fromEntries(decoded.graph.initializer.map((t) => [t.name, t]));
-    expect(init['layers.0.weight'].dims).toEqual([3, 2, 3, 2]);
-    expect(init['layers.2.weight'].dims).toEqual([3, 4, 4]);
-    expect(init['layers.9.weight'].dims).toEqual([3, 6]);
-    const raw = init['layers.0.weight'].rawData;
-    expect(new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength))).toEqual(w[0]!.weight);
+    // Layer 0 is the random shift: no node, no initializer (training-time augmentation only).
+    expect(init['layers.1.weight'].dims).toEqual([3, 2, 3, 2]);
+    expect(init['layers.3.weight'].dims).toEqual([3, 4, 4]);
+    expect(init['layers.10.weight'].dims).toEqual([3, 6]);
+    const raw = init['layers.1.weight'].rawData;
+    expect(new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength))).toEqual(w[1]!.weight);
     // An MLP's input is [batch, inputSize].
     const mlp = await Sequential.create({ inputSize: 6, layers: MLP, backend: 'cpu' });
     const flat = onnxModelProto().decode(await mlp.toOnnx()) as unknown as typeof decoded;

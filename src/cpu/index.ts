@@ -26,6 +26,7 @@ export { conv2dBackwardInput } from './conv2d_backward_input.js';
 export { conv2dBackwardWeights } from './conv2d_backward_weights.js';
 export { maxPool2dForward, maxPool2dBackward, type IndexArray } from './max_pool2d.js';
 export { avgPool2dForward, avgPool2dBackward } from './avg_pool2d.js';
+export { randomShift, shiftOffsets } from './random_shift.js';
 export { dropoutBits, dropoutThreshold, dropoutScale, dropoutForwardHashed, dropoutBackward, pcgHash, DROPOUT_BITS_RANGE } from './dropout.js';
 export { layerNormForward, layerNormBackwardInput, layerNormBackwardParams } from './layer_norm.js';
 export { col2im, conv2dGemmForward, im2col, transposeBatched, type ConvGeometry } from './im2col.js';

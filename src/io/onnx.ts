@@ -10,6 +10,7 @@
 //   avgPool2d  AveragePool(kernel_shape, strides)   (no padding, so count_include_pad does not matter)
 //   flatten    Flatten(axis=1)                      (NCHW order: ours)
 //   dropout    nothing (the identity at inference)
+//   randomShift nothing (training-time augmentation: the identity at inference)
 //   layerNorm  LayerNormalization(X, γ, β, axis=1, epsilon)   (over all of a sample's values, as ours)
 //   activations: Relu, Sigmoid, Tanh, LeakyRelu(alpha=slope), Softmax(axis=1); linear adds no node.
 import protobuf from 'protobufjs/light.js';
@@ -275,6 +276,7 @@ export function encodeOnnx(config: NetConfig, shapes: LayerShapes, weights: Onnx
         add('Flatten', [current], [int('axis', 1)], prefix, final);
         break;
       case 'dropout':
+      case 'randomShift':
         if (final) add('Identity', [current], [], prefix, true);
         break;
       case 'layerNorm': {

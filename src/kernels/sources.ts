@@ -31,21 +31,19 @@ import matmulRowsOwnLib from '../../shaders/lib/matmul_rows_own.wgsl?raw';
 import matmulRowsQuadLib from '../../shaders/lib/matmul_rows_quad.wgsl?raw';
 import matmulSharedLib from '../../shaders/lib/matmul_shared.wgsl?raw';
 import matmulTiledLib from '../../shaders/lib/matmul_tiled.wgsl?raw';
-import conv2dForward from '../../shaders/conv2d_forward.wgsl?raw';
 import im2col from '../../shaders/im2col.wgsl?raw';
 import conv2dGemmForward from '../../shaders/conv2d_gemm_forward.wgsl?raw';
 import denseBackwardWeightsSplit from '../../shaders/dense_backward_weights_split.wgsl?raw';
 import sumParts from '../../shaders/sum_parts.wgsl?raw';
 import col2im from '../../shaders/col2im.wgsl?raw';
 import transposeBatched from '../../shaders/transpose_batched.wgsl?raw';
-import conv2dBackwardInput from '../../shaders/conv2d_backward_input.wgsl?raw';
-import conv2dBackwardWeights from '../../shaders/conv2d_backward_weights.wgsl?raw';
 import maxPool2dForward from '../../shaders/max_pool2d_forward.wgsl?raw';
 import maxPool2dBackward from '../../shaders/max_pool2d_backward.wgsl?raw';
 import avgPool2dForward from '../../shaders/avg_pool2d_forward.wgsl?raw';
 import avgPool2dBackward from '../../shaders/avg_pool2d_backward.wgsl?raw';
 import dropoutForward from '../../shaders/dropout_forward.wgsl?raw';
 import dropoutBackward from '../../shaders/dropout_backward.wgsl?raw';
+import randomShift from '../../shaders/random_shift.wgsl?raw';
 import randomLib from '../../shaders/lib/random.wgsl?raw';
 import layerNormForward from '../../shaders/layer_norm_forward.wgsl?raw';
 import layerNormBackwardInput from '../../shaders/layer_norm_backward_input.wgsl?raw';
@@ -78,15 +76,13 @@ export const KERNEL_SOURCES = {
   sumParts: [sumParts],
   col2im: [col2im],
   transposeBatched: [transposeBatched],
-  conv2dForward: [conv2dForward],
-  conv2dBackwardInput: [conv2dBackwardInput],
-  conv2dBackwardWeights: [conv2dBackwardWeights],
   maxPool2dForward: [maxPool2dForward],
   maxPool2dBackward: [maxPool2dBackward],
   avgPool2dForward: [avgPool2dForward],
   avgPool2dBackward: [avgPool2dBackward],
   dropoutForward: [dropoutForward, stepLib, randomLib],
   dropoutBackward: [dropoutBackward],
+  randomShift: [randomShift, stepLib, randomLib],
   layerNormForward: [layerNormForward],
   layerNormBackwardInput: [layerNormBackwardInput],
   layerNormBackwardParams: [layerNormBackwardParams],

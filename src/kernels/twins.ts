@@ -28,10 +28,6 @@ function checkWindows(kernel: string, p: Record<string, number>, ph: number, pw:
     throw new ShapeError(`${kernel}: params say an output of ${p.outH}×${p.outW}, the sizes give ${outH}×${outW}`);
   }
 }
-const conv = (kernel: string, p: Record<string, number>) => {
-  checkWindows(kernel, p, p.ph, p.pw);
-  return [p.batch, p.inC, p.inH, p.inW, p.filters, p.kh, p.kw, p.sh, p.sw, p.ph, p.pw] as const;
-};
 const pool = (kernel: string, p: Record<string, number>) => {
   checkWindows(kernel, p, 0, 0);
   return [p.batch, p.channels, p.inH, p.inW, p.kh, p.kw, p.sh, p.sw] as const;
@@ -73,9 +69,6 @@ export const CPU_TWINS: Partial<Record<KernelName, Twin>> = {
   im2col: (t, p) => cpu.im2col(f(t.cols), f(t.x), p as unknown as cpu.ConvGeometry),
   col2im: (t, p) => cpu.col2im(f(t.dx), f(t.dcols), p as unknown as cpu.ConvGeometry),
   transposeBatched: (t, p) => cpu.transposeBatched(f(t.out), f(t.src), p.batch, p.rows, p.cols),
-  conv2dForward: (t, p) => cpu.conv2dForward(f(t.u), f(t.x), f(t.w), f(t.bias), ...conv('conv2dForward', p)),
-  conv2dBackwardInput: (t, p) => cpu.conv2dBackwardInput(f(t.dx), f(t.delta), f(t.w), ...conv('conv2dBackwardInput', p)),
-  conv2dBackwardWeights: (t, p) => cpu.conv2dBackwardWeights(f(t.dw), f(t.db), f(t.delta), f(t.x), ...conv('conv2dBackwardWeights', p)),
   maxPool2dForward: (t, p) => cpu.maxPool2dForward(f(t.y), u32(t.argmax), f(t.x), ...pool('maxPool2dForward', p)),
   maxPool2dBackward: (t, p) => cpu.maxPool2dBackward(f(t.dx), f(t.delta), u32(t.argmax), ...pool('maxPool2dBackward', p)),
   avgPool2dForward: (t, p) => cpu.avgPool2dForward(f(t.y), f(t.x), ...pool('avgPool2dForward', p)),
@@ -83,6 +76,8 @@ export const CPU_TWINS: Partial<Record<KernelName, Twin>> = {
   dropoutForward: (t, p, _c, s) =>
     cpu.dropoutForwardHashed(f(t.y), f(t.mask), f(t.x), p.count, p.threshold, p.scale, p.seed, p.layer, s.counter),
   dropoutBackward: (t, p) => cpu.dropoutBackward(f(t.dx), f(t.delta), f(t.mask), p.count, p.scale),
+  randomShift: (t, p, _c, s) =>
+    cpu.randomShift(f(t.y), f(t.x), p.count, p.channels, p.height, p.width, p.maxY, p.maxX, p.sign, p.seed, p.layer, s.counter),
   layerNormForward: (t, p) =>
     cpu.layerNormForward(f(t.y), f(t.mean), f(t.rstd), f(t.x), f(t.gamma), f(t.beta), p.rows, p.features, p.epsilon),
   layerNormBackwardInput: (t, p) =>

@@ -7,9 +7,10 @@ import { dropout } from './dropout.js';
 import { flatten } from './flatten.js';
 import { layerNorm } from './layer_norm.js';
 import { avgPool2d, maxPool2d } from './pool2d.js';
+import { randomShift } from './random_shift.js';
 import type { LayerConfigBase, LayerModule } from './types.js';
 
-export const LAYER_MODULES = { dense, conv2d, maxPool2d, avgPool2d, flatten, dropout, layerNorm } as const;
+export const LAYER_MODULES = { dense, conv2d, maxPool2d, avgPool2d, flatten, dropout, layerNorm, randomShift } as const;
 export type LayerType = keyof typeof LAYER_MODULES;
 export const LAYER_TYPES = Object.keys(LAYER_MODULES) as LayerType[];
 export type { LayerConfigBase, LayerModule, LayerViews, ParameterDecl, PreviousLayer, Shape } from './types.js';

@@ -6,6 +6,7 @@ import type { FlattenConfig } from '../layers/flatten.js';
 import { LAYER_MODULES, LAYER_TYPES, layerModule, type LayerType, type Shape } from '../layers/index.js';
 import type { LayerNormConfig } from '../layers/layer_norm.js';
 import type { Pool2dConfig } from '../layers/pool2d.js';
+import type { RandomShiftConfig } from '../layers/random_shift.js';
 import { MAX_SIZE } from '../layers/spec.js';
 import { checkedOptions, kindOf, nearest, oneOf } from '../options.js';
 import { INITIALIZERS, LOSSES, type Activation, type InitializerName, type LossName } from '../types.js';
@@ -57,10 +58,19 @@ export interface LayerNormSpec {
   epsilon?: number;
 }
 
-export type LayerSpec = DenseSpec | Conv2dSpec | Pool2dSpec | FlattenSpec | DropoutSpec | LayerNormSpec;
+/**
+ * Augmentation in training (the identity otherwise): each image moves by a random whole-pixel
+ * offset of at most maxShift (n, or [maxY, maxX]) rows and columns, zero fill.
+ */
+export interface RandomShiftSpec {
+  type: 'randomShift';
+  maxShift: number | [number, number];
+}
+
+export type LayerSpec = DenseSpec | Conv2dSpec | Pool2dSpec | FlattenSpec | DropoutSpec | LayerNormSpec | RandomShiftSpec;
 
 /** A layer's canonical config: what a checkpoint stores (dense keeps { units, activation, slope }). */
-export type LayerConfig = DenseConfig | Conv2dConfig | Pool2dConfig | FlattenConfig | DropoutConfig | LayerNormConfig;
+export type LayerConfig = DenseConfig | Conv2dConfig | Pool2dConfig | FlattenConfig | DropoutConfig | LayerNormConfig | RandomShiftConfig;
 
 /** A validated network description, shared by both backends. */
 export interface NetConfig {

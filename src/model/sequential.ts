@@ -151,7 +151,7 @@ export interface Evaluation {
 }
 
 /** Layer types without parameters: their getWeights()/gradients() entries are null. */
-type ParameterFree = 'maxPool2d' | 'avgPool2d' | 'flatten' | 'dropout';
+type ParameterFree = 'maxPool2d' | 'avgPool2d' | 'flatten' | 'dropout' | 'randomShift';
 /** A layer's getWeights() entry type from its spec: LayerTensors, null, or either when the spec type is not known. */
 type WeightsEntry<S> = [Extract<S, { type: ParameterFree }>] extends [never] ? LayerTensors : [Exclude<S, { type: ParameterFree }>] extends [never] ? null : LayerTensors | null;
 /** getWeights()'s list for these layer specs (dense nets: LayerTensors only). */
