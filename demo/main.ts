@@ -103,6 +103,10 @@ const debug = {
   get adapter() {
     return adapter;
   },
+  /** When the last fit call started, handed its data over and ended (performance.now()), for the main-thread checks. */
+  get lastFit() {
+    return page.lastFit;
+  },
   /** Epochs the page's model has trained. */
   get epochsDone() {
     return page.model?.progress.epochs ?? 0;

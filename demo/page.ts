@@ -39,6 +39,11 @@ export const page = {
   model: null as DemoModel | null,
   /** True while a checkpoint is saved or loaded: the buttons that would touch the model wait. */
   checkpointBusy: false,
+  /**
+   * When the last fit call started, returned (its images copied to the worker) and ended
+   * (performance.now(); null until then).
+   */
+  lastFit: null as { started: number; handedOver: number | null; ended: number | null } | null,
 };
 
 export function setState(next: State, message?: string): void {

@@ -135,8 +135,9 @@ async function fitEpochs(
   charts.startFit();
   pauseRequested = false;
   fitting = m;
+  const times = (page.lastFit = { started: performance.now(), handedOver: null as number | null, ended: null as number | null });
   try {
-    await m.fit(trainSet.x, trainSet.labels, {
+    const fit = m.fit(trainSet.x, trainSet.labels, {
       epochs: s.epochs - before,
       batchSize: batch,
       optimizer: s.optimizer,
@@ -169,7 +170,12 @@ async function fitEpochs(
         return true;
       },
     });
+    // fit has copied the images to the worker (a structured clone, on this thread); from here on the
+    // epochs run there.
+    times.handedOver = performance.now();
+    await fit;
   } finally {
+    times.ended = performance.now();
     if (fitting === m) fitting = null;
   }
 }

@@ -1,0 +1,2 @@
+import { serveTraining } from '../src/worker';
+serveTraining();
