@@ -1,9 +1,10 @@
-// The MNIST demo page, wired together: pick a network and its training settings, train it with live
-// loss and accuracy charts (pausable between epochs), save and load checkpoints, then draw digits
-// for it to classify. Each concern is its own module:
+// The MNIST demo page, wired together: pick a network and its training settings, train it (in a
+// Worker, so the page stays responsive) with live loss and accuracy charts (pausable between
+// epochs), save and load checkpoints, then draw digits for it to classify. One module per concern:
 //   settings.ts     the form (URL presets, reading and checking it)
 //   page.ts         page state, buttons, status lines and the notice
-//   model.ts        the page's model (builds, loads, fit with pause/resume/stop, predict, save)
+//   model.ts        the worker client: the model lives in a module Worker (train-worker.ts) and is
+//                   driven through webgpu-train/worker's TrainingWorker
 //   training.ts     a training run: one fit call with validation, feeding the charts
 //   charts.ts       the loss and accuracy charts
 //   pad.ts          the drawing pad and the prediction bars

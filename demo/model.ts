@@ -4,7 +4,7 @@
 // CPU backend); the page gets progress reports and epoch ends as messages. One worker serves all the
 // page's models (one TrainingWorker each), so they share its GPU context. Calls made while fit runs
 // (predict, evaluate, save) are answered at the next epoch boundary, at once while paused or idle.
-import { type Activation, type AdapterDescription, type EpochEnd, type FitOptions, type History, type Matrix, type Targets, type Evaluation } from '../src/index';
+import type { Activation, AdapterDescription, EpochEnd, Evaluation, FitOptions, History, Matrix, Targets } from '../src/index';
 import { TrainingWorker, type WorkerModelOptions } from '../src/worker';
 
 export type Backend = 'gpu' | 'cpu';
