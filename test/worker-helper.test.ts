@@ -160,6 +160,25 @@ describe.each<Backend>(['cpu', 'gpu'])('TrainingWorker over a MessageChannel, ba
     await trainer.dispose();
     loaded.terminate();
   });
+
+  it("toOnnx() gives the bytes of a direct model's toOnnx() from the same seed and weights, before and after training", async () => {
+    const model = await direct(backend);
+    const trainer = await TrainingWorker.create(servedPort(), net, { backend });
+    const untrained = await trainer.toOnnx();
+    expect(untrained).toBeInstanceOf(Uint8Array);
+    expect(untrained).toEqual(await model.toOnnx());
+    await model.fit(x, labels, { ...training, epochs: 2 });
+    await trainer.fit(x, labels, { ...training, epochs: 2 });
+    expect(await trainer.getWeights()).toEqual(await model.getWeights());
+    const trained = await trainer.toOnnx();
+    expect(trained).toEqual(await model.toOnnx());
+    // The bytes hold the weights: training changed them.
+    expect(trained).toHaveLength(untrained.length);
+    expect(trained).not.toEqual(untrained);
+    model.dispose();
+    await trainer.dispose();
+    await expect(trainer.toOnnx()).rejects.toBeInstanceOf(DisposedError);
+  });
 });
 
 describe('TrainingWorker over a MessageChannel: stopping, calls during fit, errors, dispose (CPU)', () => {

@@ -173,6 +173,14 @@ export class TrainingWorker {
     return this.call({ method: 'save', args: [] });
   }
 
+  /**
+   * The trained network as ONNX bytes (model.toOnnx(), opset 17), made in the worker: the exporter's
+   * chunk loads there, on the first call.
+   */
+  toOnnx(): Promise<Uint8Array> {
+    return this.call({ method: 'toOnnx', args: [] });
+  }
+
   summary(): Promise<ModelSummary> {
     return this.call({ method: 'summary', args: [] });
   }

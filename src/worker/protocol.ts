@@ -21,6 +21,7 @@ export type ModelCall =
   | { method: 'getWeights'; args: [] }
   | { method: 'setWeights'; args: [layers: readonly (LayerValues | null)[]] }
   | { method: 'save'; args: [] }
+  | { method: 'toOnnx'; args: [] }
   | { method: 'summary'; args: [] }
   | { method: 'stats'; args: [] };
 export type ModelMethod = ModelCall['method'];

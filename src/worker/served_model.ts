@@ -149,6 +149,8 @@ export class ServedModel {
         return model.setWeights(...call.args);
       case 'save':
         return model.save();
+      case 'toOnnx':
+        return model.toOnnx();
       case 'summary':
         return model.summary();
       case 'stats':
