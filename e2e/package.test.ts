@@ -1,31 +1,45 @@
 // The library as a user gets it: `npm run build` (dist/index.js, dist/worker.js + .d.ts), then a separate Vite app
-// (e2e/app: its own package.json, index.html and main.ts doing `import … from 'webgpu-train'`) built
-// with Vite's JS API. 'webgpu-train' resolves as an installed package: e2e/app/node_modules/
-// webgpu-train is a link to the repository, so resolution goes through package.json "exports" to
-// dist/. The built app is served by `vite preview` and must train XOR in Chromium. Neither the
-// library bundle nor the app bundle may import `webgpu` (Dawn, Node only) or a Node built-in; nor may
-// dist/worker.js ('webgpu-train/worker'), which imports the library from './index.js' and nothing else.
+// (e2e/app: its own package.json, vite.config.ts, index.html, main.ts doing `import … from
+// 'webgpu-train'` and train-worker.ts doing `serveTraining()` from 'webgpu-train/worker') built with
+// Vite's JS API. 'webgpu-train' resolves as an installed package: e2e/app/node_modules/webgpu-train
+// is a link to the repository, so resolution goes through package.json "exports" to dist/. The built
+// app is served by `vite preview` and must train XOR in Chromium, on the page's thread and in its
+// module Worker through TrainingWorker. Neither the library bundle nor the app's bundles may import
+// `webgpu` (Dawn, Node only) or a Node built-in; nor may dist/worker.js ('webgpu-train/worker'),
+// which imports the library from './index.js' and nothing else. `npm pack`'s tarball ships dist/
+// only (package.json "files"), and every file it ships finds what it refers to inside it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { build, createLogger, parseAst, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_BUDGET, WORKER_BUDGET, bundleSize, describeSize } from '../scripts/bundle-size';
 import { launchBrowser, openPage, repoRoot } from './browser';
-import type { XorResult } from './app/main';
+import type { AppResult, XorRun } from './app/main';
 
 const appRoot = join(repoRoot, 'e2e/app');
+/** The app's own config: workers bundled as ES modules (README "In a Worker"). */
+const appConfig = join(appRoot, 'vite.config.ts');
 const appModules = join(appRoot, 'node_modules');
 const link = join(appModules, 'webgpu-train');
 const distJs = join(repoRoot, 'dist/index.js');
 const distDts = join(repoRoot, 'dist/index.d.ts');
 const workerJs = join(repoRoot, 'dist/worker.js');
 const workerDts = join(repoRoot, 'dist/worker.d.ts');
-const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { name: string; version: string };
+interface PackageJson {
+  name: string;
+  version: string;
+  main: string;
+  types: string;
+  exports: Record<string, Record<string, string>>;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+}
+const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as PackageJson;
 
 /** Runs a command in the repository; throws with its output when it fails. */
 function run(command: string, args: string[], cwd = repoRoot): string {
@@ -46,7 +60,9 @@ function importedSpecifiers(code: string, filename: string): string[] {
       (n.type === 'ImportDeclaration' || n.type === 'ExportAllDeclaration' || n.type === 'ExportNamedDeclaration' || n.type === 'ImportExpression') &&
       n.source
     ) {
-      found.push(n.source.type === 'Literal' ? String(n.source.value) : `<computed ${n.type}>`);
+      // import(`./chunk.js`), as Vite writes a worker's dynamic imports: a template without expressions.
+      const template = n.source.type === 'TemplateLiteral' && n.source.expressions.length === 0 ? String(n.source.quasis[0].value.cooked) : null;
+      found.push(n.source.type === 'Literal' ? String(n.source.value) : (template ?? `<computed ${n.type}>`));
     }
     if (n.type === 'CallExpression' && n.callee?.type === 'Identifier' && n.callee.name === 'require') {
       found.push(n.arguments?.[0]?.type === 'Literal' ? String(n.arguments[0].value) : '<computed require>');
@@ -69,6 +85,9 @@ function linkPackage(): void {
 
 function unlinkPackage(): void {
   if (lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) unlinkSync(link);
+  // Where Vite bundled the app's vite.config.ts to load it (emptied by Vite afterwards).
+  const viteTemp = join(appModules, '.vite-temp');
+  if (existsSync(viteTemp) && readdirSync(viteTemp).length === 0) rmdirSync(viteTemp);
   // Only the link was ours; the folder goes if nothing else is in it.
   if (existsSync(appModules) && readdirSync(appModules).length === 0) rmdirSync(appModules);
 }
@@ -77,6 +96,68 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => relative(dir, join(e.parentPath, e.name)));
+}
+
+/** The package a bare specifier names: 'protobufjs/light.js' → 'protobufjs', '@webgpu/types' → itself. */
+const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+
+/**
+ * What the tarball's files refer to that it lacks, as lines to read (none: every reference holds).
+ * JS: static and dynamic imports (relative: a shipped file; bare: a dependency or peer), and
+ * `//# sourceMappingURL`; source maps: a sourcesContent entry for every source (their `sources` are
+ * ../src/ paths, not shipped, so a map must not need them); declarations: relative imports,
+ * `import("…")` types, `/// <reference path>` and `types` references (a dependency), and no
+ * sourceMappingURL (declaration maps would point into the missing src/). Also: JS that no "exports"
+ * entry reaches (shipped for nothing).
+ */
+function dangling(root: string, files: string[]): string[] {
+  const shipped = new Set(files);
+  const external = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]);
+  const problems: string[] = [];
+  const resolveIn = (from: string, specifier: string) => relative(root, join(root, dirname(from), specifier));
+  const jsImports = new Map<string, string[]>();
+  for (const f of files) {
+    const text = readFileSync(join(root, f), 'utf8');
+    const mapUrl = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(text)?.[1];
+    if (f.endsWith('.js')) {
+      const relativeImports: string[] = [];
+      for (const s of importedSpecifiers(text, f)) {
+        if (s.startsWith('.')) {
+          relativeImports.push(resolveIn(f, s));
+          if (!shipped.has(resolveIn(f, s))) problems.push(`${f} imports ${s}: not in the tarball`);
+        } else if (!external.has(packageOf(s))) problems.push(`${f} imports ${s}: not a dependency or peer dependency`);
+      }
+      jsImports.set(f, relativeImports);
+      if (mapUrl && !shipped.has(resolveIn(f, mapUrl))) problems.push(`${f}: sourceMappingURL ${mapUrl} not in the tarball`);
+    } else if (f.endsWith('.js.map')) {
+      const map = JSON.parse(text) as { sources: string[]; sourcesContent?: (string | null)[] };
+      const missing = map.sources.filter((_, i) => typeof map.sourcesContent?.[i] !== 'string');
+      if (missing.length) problems.push(`${f}: no sourcesContent for ${missing.join(', ')}`);
+    } else if (f.endsWith('.d.ts')) {
+      if (mapUrl) problems.push(`${f}: sourceMappingURL ${mapUrl} (a declaration map)`);
+      const refs = [
+        ...text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|^import\s+)['"]([^'"]+)['"]/gm),
+        ...text.matchAll(/\/\/\/\s*<reference\s+(?:path|types)="([^"]+)"/g),
+      ].map((m) => m[1]!);
+      for (const s of refs) {
+        if (s.startsWith('.')) {
+          const target = resolveIn(f, s).replace(/\.js$/, '.d.ts');
+          if (!shipped.has(target)) problems.push(`${f} refers to ${s}: ${target} not in the tarball`);
+        } else if (!external.has(packageOf(s))) problems.push(`${f} refers to ${s}: not a dependency or peer dependency`);
+      }
+    }
+  }
+  // JS the entry points reach, following relative imports.
+  const reached = new Set<string>();
+  const entries = Object.values(pkg.exports).map((e) => relative('.', e.import!));
+  for (const stack = [...entries]; stack.length; ) {
+    const f = stack.pop()!;
+    if (reached.has(f)) continue;
+    reached.add(f);
+    stack.push(...(jsImports.get(f) ?? []));
+  }
+  for (const f of files) if (f.endsWith('.js') && !reached.has(f)) problems.push(`${f}: no "exports" entry imports it`);
+  return problems;
 }
 
 /**
@@ -148,7 +229,7 @@ describe('webgpu-train as a package: build, then a separate Vite app imports it 
     };
     const result = await build({
       root: appRoot,
-      configFile: false,
+      configFile: appConfig,
       envDir: false,
       logLevel: 'warn',
       customLogger: logger,
@@ -231,25 +312,51 @@ describe('webgpu-train as a package: build, then a separate Vite app imports it 
     expect(viteWarnings.filter((w) => /externalized for browser compatibility|node:|webgpu/i.test(w))).toEqual([]);
   });
 
-  it('the app type-checks against the published dist/*.d.ts (e2e/app/tsconfig.json)', () => {
+  it("the app's worker (train-worker.ts) is a bundle of its own, an ES module (worker.format 'es') whose ONNX exporter is a chunk loaded by import()", () => {
+    const files = filesUnder(outDir);
+    const workers = files.filter((f) => /^assets\/train-worker-[\w-]+\.js$/.test(f));
+    expect(workers, files.join(', ')).toHaveLength(1);
+    const workerFile = workers[0]!;
+    // The page starts the built worker, not a data: URL of its source (what Vite makes of a
+    // `new URL('./train-worker.ts', …)` that is not written inside `new Worker(…)`).
+    const pageChunks = appChunks.filter((c) => c.moduleIds.some((m) => m === join(appRoot, 'main.ts')));
+    expect(pageChunks).toHaveLength(1);
+    const pageCode = readFileSync(join(outDir, pageChunks[0]!.fileName), 'utf8');
+    expect(pageCode).toContain(workerFile.slice('assets/'.length));
+    expect(pageCode).not.toMatch(/data:[^`'"]*base64/);
+    const code = readFileSync(join(outDir, workerFile), 'utf8');
+    expect(code, 'serveTraining in the worker').toMatch(/webgpu-train\/worker@1/);
+    expect(code, "the library's kernels in the worker").toMatch(/@compute/);
+    const specifiers = importedSpecifiers(code, workerFile);
+    expect(specifiers.every((s) => s.startsWith('./') && files.includes(join('assets', s))), JSON.stringify(specifiers)).toBe(true);
+    expect(specifiers.filter((s) => /^\.\/onnx-[\w-]+\.js$/.test(s))).toHaveLength(1);
+    expect(code, 'the exporter inlined into the worker').not.toMatch(/ModelProto/);
+  });
+
+  it('the app (main.ts, train-worker.ts) type-checks against the published dist/*.d.ts (e2e/app/tsconfig.json)', () => {
     const tsc = join(repoRoot, 'node_modules/typescript/bin/tsc');
     const out = spawnSync(process.execPath, [tsc, '-p', join(appRoot, 'tsconfig.json'), '--traceResolution'], { encoding: 'utf8' });
     expect(out.status, out.stdout.split('\n').filter((l) => l.includes('error')).join('\n')).toBe(0);
     // Resolved as an installed package, to the declarations of the build.
     expect(out.stdout).toContain(`Module name 'webgpu-train' was successfully resolved to '${realpathSync(distDts)}'`);
+    expect(out.stdout).toContain(`Module name 'webgpu-train/worker' was successfully resolved to '${realpathSync(workerDts)}'`);
   });
 
   describe('npm pack, installed into a Node consumer whose tsconfig is `tsc --init` (module nodenext) with skipLibCheck false', () => {
     const tsc = join(repoRoot, 'node_modules/typescript/bin/tsc');
     let packDir: string;
     let consumer: string;
+    let packed: { entryCount: number; size: number; unpackedSize: number; files: { path: string }[] };
     const installed = () => join(consumer, 'node_modules/webgpu-train');
     const typecheck = (...args: string[]) =>
       spawnSync(process.execPath, [tsc, '-p', '.', ...args], { cwd: consumer, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
 
     beforeAll(() => {
       packDir = mkdtempSync(join(tmpdir(), 'webgpu-train-pack-'));
-      run('npm', ['pack', '--silent', '--pack-destination', packDir]);
+      // --ignore-scripts: prepack (`npm run build`) would build again what the outer beforeAll just built.
+      const pack = spawnSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], { cwd: repoRoot, encoding: 'utf8' });
+      if (pack.status !== 0) throw new Error(`npm pack exited with ${pack.status ?? pack.signal}:\n${pack.stdout}${pack.stderr}`);
+      packed = (JSON.parse(pack.stdout) as (typeof packed)[])[0]!;
       const tgz = readdirSync(packDir).find((f) => f.endsWith('.tgz'));
       if (!tgz) throw new Error(`npm pack wrote no tarball in ${packDir}`);
       consumer = join(packDir, 'consumer');
@@ -268,12 +375,22 @@ describe('webgpu-train as a package: build, then a separate Vite app imports it 
       if (packDir) rmSync(packDir, { recursive: true, force: true });
     });
 
-    it('the tarball holds dist and src (for the declaration maps), not shaders or tests; webgpu (an optional peer) is not installed', () => {
-      const files = filesUnder(installed());
-      expect(files).toEqual(
-        expect.arrayContaining(['package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/index.d.ts.map', 'dist/worker.js', 'dist/worker.d.ts', 'dist/worker/index.d.ts', 'src/index.ts']),
-      );
-      expect(files.filter((f) => !/^(dist|src)\/|^(package\.json|README\.md|LICENSE)$/.test(f))).toEqual([]);
+    it('the tarball ships dist/ only (bundles, their source maps, declarations) with package.json, README.md and LICENSE; webgpu (an optional peer) is not installed', () => {
+      const files = filesUnder(installed()).sort();
+      console.log(`npm pack: ${packed.entryCount} files, ${packed.size} B packed, ${packed.unpackedSize} B unpacked`);
+      expect(packed.files.map((f) => f.path).sort()).toEqual(files);
+      // Every "exports" target, and main/types.
+      const targets = [pkg.main, pkg.types, ...Object.values(pkg.exports).flatMap((e) => Object.values(e))].map((t) => relative('.', t));
+      expect(targets).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'dist/worker.js', 'dist/worker.d.ts']));
+      expect(targets.filter((t) => !files.includes(t))).toEqual([]);
+      // dist/ and the three top-level files, nothing else: no src/, shaders, tests, benches, e2e, demo or scripts.
+      expect(files.filter((f) => !f.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(f))).toEqual([]);
+      expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE']));
+      // In dist/: bundles (.js), their source maps (.js.map) and declarations (.d.ts); no TypeScript
+      // source, WGSL, declaration map, or anything of the tests or benches.
+      expect(files.filter((f) => f.startsWith('dist/') && !/\.(js|js\.map|d\.ts)$/.test(f))).toEqual([]);
+      expect(files.filter((f) => /(^|[/._-])(test|tests|bench|benches|e2e|demo|fixtures?)([/._-]|$)/i.test(f))).toEqual([]);
+      expect(dangling(installed(), files)).toEqual([]);
       expect(readFileSync(join(installed(), 'dist/index.d.ts'), 'utf8')).toMatch(/^\/\/\/ <reference types="@webgpu\/types"/);
       expect(existsSync(join(consumer, 'node_modules/@webgpu/types/package.json'))).toBe(true);
       expect(existsSync(join(consumer, 'node_modules/webgpu'))).toBe(false);
@@ -308,10 +425,10 @@ describe('webgpu-train as a package: build, then a separate Vite app imports it 
     });
   });
 
-  it('the built app, served by vite preview, trains XOR in Chromium', async () => {
+  it('the built app, served by vite preview, trains XOR in Chromium: on the page and in its module Worker (TrainingWorker), whose toOnnx() bytes match the page\'s', async () => {
     server = await preview({
       root: appRoot,
-      configFile: false,
+      configFile: appConfig,
       envDir: false,
       logLevel: 'warn',
       build: { outDir },
@@ -324,17 +441,42 @@ describe('webgpu-train as a package: build, then a separate Vite app imports it 
     await p.page.waitForFunction(() => document.getElementById('status')?.dataset.state !== 'running', null, { timeout: 120_000 });
     const text = (await p.page.locator('#result').textContent()) ?? '';
     expect(await status.getAttribute('data-state'), text).toBe('done');
-    const r = JSON.parse(text) as XorResult;
-    console.log(`XOR app: outputs ${r.outputs.map((o) => o.toFixed(3)).join(' ')}, loss ${r.firstLoss.toFixed(3)} → ${r.finalLoss.toFixed(4)}`);
+    const { main: r, worker: w } = JSON.parse(text) as AppResult;
+    const times = (run: XorRun) => `ready ${run.ms.ready.toFixed(0)} ms, fit done ${run.ms.fit.toFixed(0)} ms, all ${run.ms.total.toFixed(0)} ms`;
+    console.log(`XOR app, page:   outputs ${r.outputs.map((o) => o.toFixed(3)).join(' ')}, loss ${r.firstLoss.toFixed(3)} → ${r.finalLoss.toFixed(4)} (${r.adapter}); ${times(r)}`);
+    console.log(
+      `XOR app, worker: outputs ${w.outputs.map((o) => o.toFixed(3)).join(' ')}, loss ${w.firstLoss.toFixed(3)} → ${w.finalLoss.toFixed(4)} (${w.adapter}); ${times(w)}; ` +
+        `${w.messagesFromWorker} messages from the worker, ${w.progressReports} progress reports, ONNX ${w.onnxBytes} B`,
+    );
     expect(r.version).toBe(pkg.version);
-    expect(r.predicted).toEqual([0, 1, 1, 0]);
-    expect(r.accuracy).toBe(1);
-    r.outputs.forEach((o, i) => expect(Math.abs(o - [0, 1, 1, 0][i])).toBeLessThan(0.1));
-    expect(r.finalLoss).toBeLessThan(0.05);
-    expect(r.finalLoss).toBeLessThan(r.firstLoss);
+    for (const run of [r, w]) {
+      expect(run.epochs).toBe(20);
+      expect(run.predicted).toEqual([0, 1, 1, 0]);
+      expect(run.accuracy).toBe(1);
+      run.outputs.forEach((o, i) => expect(Math.abs(o - [0, 1, 1, 0][i]!)).toBeLessThan(0.1));
+      expect(run.finalLoss).toBeLessThan(0.05);
+      expect(run.finalLoss).toBeLessThan(run.firstLoss);
+    }
     expect(r.uncapturedErrors).toEqual([]);
     expect(r.healthy).toBe(true);
-    expect(await status.textContent()).toBe('XOR learned: 0 1 1 0');
+    // The worker trained on its own WebGPU context (navigator.gpu in the worker): the same adapter as the page's.
+    expect(w.adapter).toBe(r.adapter);
+    // Everything came back as messages posted by the worker: answers, and a progress report per step at least once an epoch.
+    expect(w.progressReports).toBeGreaterThanOrEqual(20);
+    expect(w.messagesFromWorker).toBeGreaterThan(w.progressReports);
+    expect(w.onnxBytes).toBeGreaterThan(0);
+    expect(w.onnxMatchesPage).toBe(true);
+    expect(w.stateAfterDispose).toBe('disposed');
+    // And the worker is one: the built train-worker bundle, a DedicatedWorkerGlobalScope without a document, with navigator.gpu.
+    const workers = p.page.workers().filter((x) => /\/assets\/train-worker-[\w-]+\.js$/.test(x.url()));
+    expect(workers.map((x) => x.url())).toHaveLength(1);
+    const scope = await workers[0]!.evaluate(() => ({
+      global: globalThis.constructor.name,
+      document: typeof (globalThis as { document?: unknown }).document,
+      gpu: typeof navigator.gpu,
+    }));
+    expect(scope).toEqual({ global: 'DedicatedWorkerGlobalScope', document: 'undefined', gpu: 'object' });
+    expect(await status.textContent()).toBe('XOR learned: 0 1 1 0 (page), 0 1 1 0 (worker)');
     expect(p.errors()).toEqual([]);
     await p.close();
   });
