@@ -29,7 +29,10 @@ interface Wiring extends PreviousLayer {
   input: View;
   z: View;
   identity: boolean;
-  /** Only identity layers lie between it and the network input (its δ is then ∂ℓ/∂X). */
+  /**
+   * No parameters at or below it (only identity or parameter-free layers such as randomShift or
+   * pooling down to the network input): its δ matters only for ∂ℓ/∂X, so training skips it.
+   */
   onInput: boolean;
 }
 
@@ -48,6 +51,7 @@ const NETWORK_INPUT: Wiring = {
 
 function wiring(m: ModelShape, training: boolean): Wiring[] {
   let below: Wiring = NETWORK_INPUT;
+  const shapes = layerShapes(m.cfg);
   return m.cfg.layers.map((layer, t) => {
     const module = layerModule(layer);
     const input = below.z;
@@ -66,7 +70,7 @@ function wiring(m: ModelShape, training: boolean): Wiring[] {
         activation,
         slope: slopeOf(layer),
         identity: false,
-        onInput: false,
+        onInput: below.onInput && module.parameters(layer, shapes[t].inShape).length === 0,
       };
     }
     return below;
