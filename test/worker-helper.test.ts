@@ -237,6 +237,26 @@ describe('TrainingWorker over a MessageChannel: stopping, calls during fit, erro
     await trainer.dispose();
   });
 
+  it('transfer: true moves x, y and the validation arrays to the worker (left detached here) and trains exactly as with copies', async () => {
+    const options: FitOptions = { ...training, validationData: [xVal, labelsVal] };
+    const copied = await TrainingWorker.create(servedPort(), net, { backend: 'cpu' });
+    const expected = await copied.fit(x, labels, options);
+    expect(x.length).toBe(rows * 4); // copied: the caller's arrays are untouched
+    const [mx, my, mxv, myv] = [x.slice(), labels.slice(), xVal.slice(), labelsVal.slice()];
+    const moved = await TrainingWorker.create(servedPort(), net, { backend: 'cpu' });
+    const history = await moved.fit(mx, my, { ...options, validationData: [mxv, myv], transfer: true });
+    expect(history).toEqual(expected);
+    expect([mx.byteLength, my.byteLength, mxv.byteLength, myv.byteLength]).toEqual([0, 0, 0, 0]);
+    // Rows given as an array of typed arrays move too; plain numbers are copied.
+    const rowsOf = Array.from({ length: rows }, (_, r) => x.slice(r * 4, r * 4 + 4));
+    const [third, fresh] = await Promise.all([TrainingWorker.create(servedPort(), net, { backend: 'cpu' }), TrainingWorker.create(servedPort(), net, { backend: 'cpu' })]);
+    const fromCopies = await fresh.fit(x, labels, training);
+    expect(await third.fit(rowsOf, Array.from(labels), { ...training, transfer: true })).toEqual(fromCopies);
+    expect(rowsOf.every((row) => row.byteLength === 0)).toBe(true);
+    await expect(moved.fit(x, labels, { ...training, transfer: 'yes' as never })).rejects.toThrow(/transfer must be true or false/);
+    for (const t of [copied, moved, third, fresh]) await t.dispose();
+  });
+
   it('onEpochEnd returning false (or a promise of false) stops after that epoch', async () => {
     const trainer = await TrainingWorker.create(servedPort(), net, { backend: 'cpu' });
     const h1 = await trainer.fit(x, labels, { ...training, epochs: 10, onEpochEnd: (e) => e.epoch !== 2 });

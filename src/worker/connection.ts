@@ -29,13 +29,16 @@ export class WorkerConnection {
     endpoint.start?.();
   }
 
-  /** Sends a request; its answer settles the promise. Arguments are copied (structured clone), never detached. */
-  request<T>(request: Request): Promise<T> {
+  /**
+   * Sends a request; its answer settles the promise. Arguments are copied (structured clone), never
+   * detached, except the buffers listed in `transfer`, which move to the worker.
+   */
+  request<T>(request: Request, transfer: Transferable[] = []): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       try {
-        this.post(id, request);
+        this.post(id, request, transfer);
       } catch (error) {
         // DataCloneError: an argument that cannot be copied to the worker (a function, say).
         this.settled(id)?.reject(error as Error);
@@ -86,8 +89,8 @@ export class WorkerConnection {
     for (const id of [...this.pending.keys()]) this.settled(id)?.reject(error ?? new WebGPUTrainError('the connection to the worker was closed'));
   }
 
-  private post(id: number, body: Request | Signal): void {
-    this.endpoint.postMessage({ protocol: PROTOCOL, session: this.session, id, ...body });
+  private post(id: number, body: Request | Signal, transfer: Transferable[] = []): void {
+    this.endpoint.postMessage({ protocol: PROTOCOL, session: this.session, id, ...body }, transfer);
   }
 
   private settled(id: number) {

@@ -77,7 +77,7 @@ export function isProtocolMessage<T extends { protocol: string }>(data: unknown)
  * Only what the helper uses: posting, and 'message' events (plus 'error' on a Worker).
  */
 export interface MessageEndpoint {
-  postMessage(message: unknown): void;
+  postMessage(message: unknown, transfer?: Transferable[]): void;
   addEventListener(type: string, listener: (event: Event) => void): void;
   removeEventListener(type: string, listener: (event: Event) => void): void;
   /** MessagePorts deliver nothing before start() (called when present). */
