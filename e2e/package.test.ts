@@ -2,14 +2,15 @@
 // (e2e/app: its own package.json, vite.config.ts, index.html, main.ts doing `import … from
 // 'webgpu-train'` and train-worker.ts doing `serveTraining()` from 'webgpu-train/worker') built with
 // Vite's JS API. 'webgpu-train' resolves as an installed package: e2e/app/node_modules/webgpu-train
-// is a link to the repository, so resolution goes through package.json "exports" to dist/. The built
+// is the `npm pack` tarball's contents (packed after the build, unpacked there), so the app sees only
+// what a user installs, and resolution goes through package.json "exports" to its dist/. The built
 // app is served by `vite preview` and must train XOR in Chromium, on the page's thread and in its
 // module Worker through TrainingWorker. Neither the library bundle nor the app's bundles may import
 // `webgpu` (Dawn, Node only) or a Node built-in; nor may dist/worker.js ('webgpu-train/worker'),
 // which imports the library from './index.js' and nothing else. `npm pack`'s tarball ships dist/
 // only (package.json "files"), and every file it ships finds what it refers to inside it.
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -77,14 +78,32 @@ const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 /** `webgpu` (Dawn), `node:*`, or a bare Node built-in: none can load in a browser. */
 const isNodeOnly = (specifier: string) => specifier === 'webgpu' || specifier.startsWith('webgpu/') || specifier.startsWith('node:') || NODE_BUILTINS.has(specifier);
 
-function linkPackage(): void {
+/** Packs the built library (`npm pack`, no rebuild) and unpacks the tarball as the app's installed webgpu-train. */
+function installPackedPackage(): void {
   mkdirSync(appModules, { recursive: true });
-  if (existsSync(link) || lstatSync(link, { throwIfNoEntry: false })) unlinkSync(link);
-  symlinkSync(relative(appModules, repoRoot), link, 'dir');
+  removeInstalledPackage();
+  const packDir = mkdtempSync(join(tmpdir(), 'webgpu-train-app-pack-'));
+  try {
+    const pack = spawnSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], { cwd: repoRoot, encoding: 'utf8' });
+    if (pack.status !== 0) throw new Error(`npm pack exited with ${pack.status ?? pack.signal}:\n${pack.stdout}${pack.stderr}`);
+    const tgz = readdirSync(packDir).find((f) => f.endsWith('.tgz'));
+    if (!tgz) throw new Error(`npm pack wrote no tarball in ${packDir}`);
+    run('tar', ['xzf', join(packDir, tgz), '-C', packDir]);
+    cpSync(join(packDir, 'package'), link, { recursive: true });
+  } finally {
+    rmSync(packDir, { recursive: true, force: true });
+  }
+}
+
+/** The unpacked package (or a link left by an older version of this test), nothing else of node_modules. */
+function removeInstalledPackage(): void {
+  const found = lstatSync(link, { throwIfNoEntry: false });
+  if (found?.isSymbolicLink()) unlinkSync(link);
+  else if (found && existsSync(join(link, 'package.json'))) rmSync(link, { recursive: true, force: true });
 }
 
 function unlinkPackage(): void {
-  if (lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) unlinkSync(link);
+  removeInstalledPackage();
   // Where Vite bundled the app's vite.config.ts to load it (emptied by Vite afterwards).
   const viteTemp = join(appModules, '.vite-temp');
   if (existsSync(viteTemp) && readdirSync(viteTemp).length === 0) rmdirSync(viteTemp);
@@ -219,7 +238,7 @@ describe('webgpu-train as a package: build, then a separate Vite app imports it 
 
   beforeAll(async () => {
     buildOutput = run('npm', ['run', 'build']);
-    linkPackage();
+    installPackedPackage();
     outDir = mkdtempSync(join(tmpdir(), 'webgpu-train-app-'));
     const logger = createLogger('warn', { allowClearScreen: false });
     const warn = logger.warn.bind(logger);
@@ -289,13 +308,13 @@ describe('webgpu-train as a package: build, then a separate Vite app imports it 
     expect(code).not.toMatch(/wgsl_reflect|WgslReflect/);
   });
 
-  it("the app's 'webgpu-train' resolves through package.json exports to dist/, bundled without Dawn or node: modules", () => {
+  it("the app's 'webgpu-train' (the unpacked tarball) resolves through package.json exports to its dist/, bundled without Dawn or node: modules", () => {
     expect(appChunks.length).toBeGreaterThan(0);
     const modules = appChunks.flatMap((c) => c.moduleIds);
-    // The bundle holds the built library (dist/index.js, by its real path), not the sources.
-    expect(modules).toContain(realpathSync(distJs));
+    // The bundle holds the installed package's dist/index.js, not the repository's build or sources.
+    expect(modules).toContain(join(link, 'dist/index.js'));
     const fromRepo = modules.filter((m) => m.startsWith(repoRoot) && !m.startsWith(appRoot)).map((m) => relative(repoRoot, m));
-    expect(fromRepo.filter((m) => !m.startsWith('dist/') && !m.startsWith('node_modules/'))).toEqual([]);
+    expect(fromRepo.filter((m) => !m.startsWith('node_modules/'))).toEqual([]);
     expect(modules.filter((m) => /[\\/]node_modules[\\/]webgpu[\\/]/.test(m))).toEqual([]);
     // Nothing left to import at run time: no externals, and no Node-only specifier in any chunk.
     for (const c of appChunks) {
@@ -337,9 +356,9 @@ describe('webgpu-train as a package: build, then a separate Vite app imports it 
     const tsc = join(repoRoot, 'node_modules/typescript/bin/tsc');
     const out = spawnSync(process.execPath, [tsc, '-p', join(appRoot, 'tsconfig.json'), '--traceResolution'], { encoding: 'utf8' });
     expect(out.status, out.stdout.split('\n').filter((l) => l.includes('error')).join('\n')).toBe(0);
-    // Resolved as an installed package, to the declarations of the build.
-    expect(out.stdout).toContain(`Module name 'webgpu-train' was successfully resolved to '${realpathSync(distDts)}'`);
-    expect(out.stdout).toContain(`Module name 'webgpu-train/worker' was successfully resolved to '${realpathSync(workerDts)}'`);
+    // Resolved as an installed package, to the declarations the tarball ships.
+    expect(out.stdout).toContain(`Module name 'webgpu-train' was successfully resolved to '${join(link, 'dist/index.d.ts')}'`);
+    expect(out.stdout).toContain(`Module name 'webgpu-train/worker' was successfully resolved to '${join(link, 'dist/worker.d.ts')}'`);
   });
 
   describe('npm pack, installed into a Node consumer whose tsconfig is `tsc --init` (module nodenext) with skipLibCheck false', () => {
