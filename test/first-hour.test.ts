@@ -4,15 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { create } from 'webgpu';
 import { ConfigError, createContext, DataError, Sequential, TrainingDivergedError, type ModelOptions, type Progress } from '../src/index';
 import { randomArray, testContext } from './helpers/gpu';
-
-async function errorOf(call: () => Promise<unknown>): Promise<Error> {
-  try {
-    await call();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected the call to throw');
-}
+import { errorOf } from './helpers/errors';
 
 const xor = { x: [0, 0, 0, 1, 1, 0, 1, 1], y: [0, 1, 1, 0] };
 const xorModel: ModelOptions = { inputSize: 2, layers: [{ units: 8, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], loss: 'binaryCrossEntropy', seed: 1, backend: 'cpu' };

@@ -4,15 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DataError, Sequential, ShapeError, TrainingDivergedError, type FitOptions, type ModelOptions, type Progress } from '../src/index';
 import { randomArray, testContext } from './helpers/gpu';
-
-async function errorOf(call: () => Promise<unknown>): Promise<Error> {
-  try {
-    await call();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected the call to throw');
-}
+import { errorOf } from './helpers/errors';
 
 type EpochEnd = Parameters<NonNullable<FitOptions['onEpochEnd']>>[0];
 
@@ -268,7 +260,6 @@ describe('refused options', () => {
     expect(error).toBeInstanceOf(DataError);
     expect(error.message).toMatch(/validationSplit 0.5 of 1 samples leaves 0 to train on and 1 to validate on/);
   });
-
 
   const refusals: [string, FitOptions | Record<string, unknown>, typeof ConfigError | typeof ShapeError | typeof DataError, RegExp][] = [
     ['a misspelled fit key', { validationSplt: 0.2 }, ConfigError, /did you mean "validationSplit"/],

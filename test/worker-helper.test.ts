@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, DisposedError, Sequential, ShapeError, type EpochEnd, type FitOptions, type ModelOptions, type Progress } from '../src/index';
 import { serveTraining, TrainingWorker, type TrainingState } from '../src/worker/index';
 import { randomArray, testContext } from './helpers/gpu';
+import { errorOf } from './helpers/errors';
 
 type Backend = 'cpu' | 'gpu';
 
@@ -39,15 +40,6 @@ afterAll(() => {
 
 async function direct(backend: Backend): Promise<Sequential> {
   return Sequential.create({ ...net, backend: backend === 'cpu' ? 'cpu' : await testContext() });
-}
-
-async function errorOf(call: () => Promise<unknown>): Promise<Error> {
-  try {
-    await call();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected the call to reject');
 }
 
 /** The callbacks' calls, without their timings. */
