@@ -18,18 +18,18 @@ const u32 = (t: Tensor) => t as Uint32Array;
 const scaleOf = (t: Record<string, Tensor>, c: Record<string, number | boolean>) => (c.CLIP ? f(t.scale)[0] : 1);
 
 /**
- * Checks the outH and outW a plan gives a conv2d or pooling kernel against the sizes (a plan with
+ * Checks the outH and outW a plan gives a pooling kernel (no padding) against the sizes (a plan with
  * wrong ones would pass on the CPU, whose twins compute their own, and read out of place on the GPU).
  */
-function checkWindows(kernel: string, p: Record<string, number>, ph: number, pw: number): void {
-  const outH = cpu.convOutputSize(p.inH, p.kh, p.sh, ph);
-  const outW = cpu.convOutputSize(p.inW, p.kw, p.sw, pw);
+function checkWindows(kernel: string, p: Record<string, number>): void {
+  const outH = cpu.convOutputSize(p.inH, p.kh, p.sh, 0);
+  const outW = cpu.convOutputSize(p.inW, p.kw, p.sw, 0);
   if (p.outH !== outH || p.outW !== outW) {
     throw new ShapeError(`${kernel}: params say an output of ${p.outH}×${p.outW}, the sizes give ${outH}×${outW}`);
   }
 }
 const pool = (kernel: string, p: Record<string, number>) => {
-  checkWindows(kernel, p, 0, 0);
+  checkWindows(kernel, p);
   return [p.batch, p.channels, p.inH, p.inW, p.kh, p.kw, p.sh, p.sw] as const;
 };
 

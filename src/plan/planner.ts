@@ -49,9 +49,10 @@ const NETWORK_INPUT: Wiring = {
   onInput: true,
 };
 
-function wiring(m: ModelShape, training: boolean): Wiring[] {
+type Shapes = ReturnType<typeof layerShapes>;
+
+function wiring(m: ModelShape, shapes: Shapes, training: boolean): Wiring[] {
   let below: Wiring = NETWORK_INPUT;
-  const shapes = layerShapes(m.cfg);
   return m.cfg.layers.map((layer, t) => {
     const module = layerModule(layer);
     const input = below.z;
@@ -77,7 +78,7 @@ function wiring(m: ModelShape, training: boolean): Wiring[] {
   });
 }
 
-function layerViews(m: ModelShape, w: Wiring[], shapes: { inShape: Shape; outShape: Shape }[], t: number, rows: number, training: boolean): LayerViews {
+function layerViews(m: ModelShape, w: Wiring[], shapes: Shapes, t: number, rows: number, training: boolean): LayerViews {
   const layer = m.cfg.layers[t];
   const tensors = m.layout.layers[t].tensors;
   const scratch = layerModule(layer).scratch?.(layer, shapes[t].inShape) ?? {};
@@ -101,8 +102,8 @@ function layerViews(m: ModelShape, w: Wiring[], shapes: { inShape: Shape; outSha
 
 /** What the planner knows of one kind of pass: the wiring and the views of every layer. */
 function pass(m: ModelShape, rows: number, training: boolean) {
-  const w = wiring(m, training);
   const shapes = layerShapes(m.cfg);
+  const w = wiring(m, shapes, training);
   return { w, views: m.cfg.layers.map((_, t) => layerViews(m, w, shapes, t, rows, training)) };
 }
 type Pass = ReturnType<typeof pass>;
@@ -266,8 +267,8 @@ export function activationBuffers(m: ModelShape): Record<string, RowBuffer> {
     'batch.y': { width: outputSize(m.cfg) },
     'batch.deltaX': { width: m.cfg.inputSize },
   };
-  const w = wiring(m, true);
   const shapes = layerShapes(m.cfg);
+  const w = wiring(m, shapes, true);
   const last = m.cfg.layers.length - 1;
   m.cfg.layers.forEach((layer, t) => {
     if (w[t].identity) return;
