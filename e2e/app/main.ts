@@ -1,7 +1,7 @@
 // A separate application that uses the library the way a user would: by package name, resolved
 // through package.json "exports" to the built dist/index.js and dist/worker.js (e2e/package.test.ts
-// links node_modules/webgpu-train to the repository, builds this folder with Vite and serves the
-// output). On load it trains a 2-8-1 tanh/sigmoid MLP on XOR (the four cases repeated 16 times,
+// unpacks the `npm pack` tarball as node_modules/webgpu-train, builds this folder with Vite and
+// serves the output). On load it trains a 2-8-1 tanh/sigmoid MLP on XOR (the four cases repeated 16 times,
 // batches of 4, so an epoch is 16 steps in one GPU submit) twice at once: on the page's thread, and
 // in a module Worker (train-worker.ts: serveTraining()) through TrainingWorker, whose ONNX export is
 // checked against a page-side model given the worker's weights. It shows both results in #result
@@ -71,7 +71,19 @@ const NET = {
 } as const;
 const FIT = { epochs: 20, batchSize: 4, optimizer: 'momentum', learningRate: 0.5, momentum: 0.9 } as const;
 
-const thresholded = (outputs: number[]) => outputs.map((o) => (o >= 0.5 ? 1 : 0));
+/** What both runs measure: the outputs, thresholded at 0.5, the losses and the times since t0. */
+function xorRun(adapter: string, loss: number[], outputs: number[], accuracy: number | undefined, t0: number, ready: number, fit: number): XorRun {
+  return {
+    adapter,
+    outputs,
+    predicted: outputs.map((o) => (o >= 0.5 ? 1 : 0)),
+    accuracy,
+    firstLoss: loss[0],
+    finalLoss: loss[loss.length - 1],
+    epochs: loss.length,
+    ms: { ready, fit, total: performance.now() - t0 },
+  };
+}
 
 async function trainXor(): Promise<XorResult> {
   const t0 = performance.now();
@@ -94,15 +106,8 @@ async function trainXor(): Promise<XorResult> {
     healthy = false;
   }
   return {
+    ...xorRun(ctx.adapter.architecture || ctx.adapter.vendor, history.loss, outputs, accuracy, t0, ready, fit),
     version: VERSION,
-    adapter: ctx.adapter.architecture || ctx.adapter.vendor,
-    outputs,
-    predicted: thresholded(outputs),
-    accuracy,
-    firstLoss: history.loss[0],
-    finalLoss: history.loss[history.loss.length - 1],
-    epochs: history.loss.length,
-    ms: { ready, fit, total: performance.now() - t0 },
     uncapturedErrors,
     healthy,
   };
@@ -130,15 +135,9 @@ async function trainXorInWorker(): Promise<WorkerXorResult> {
   const pageOnnx = await local.toOnnx();
   local.dispose();
   await trainer.dispose();
+  const adapter = trainer.adapter ? trainer.adapter.architecture || trainer.adapter.vendor : 'none (no GPU in the worker)';
   return {
-    adapter: trainer.adapter ? trainer.adapter.architecture || trainer.adapter.vendor : 'none (no GPU in the worker)',
-    outputs,
-    predicted: thresholded(outputs),
-    accuracy,
-    firstLoss: history.loss[0],
-    finalLoss: history.loss[history.loss.length - 1],
-    epochs: history.loss.length,
-    ms: { ready, fit, total: performance.now() - t0 },
+    ...xorRun(adapter, history.loss, outputs, accuracy, t0, ready, fit),
     messagesFromWorker,
     progressReports,
     onnxBytes: onnx.length,
